@@ -1,0 +1,241 @@
+"""`site.yaml`: a typed, documented schema with every problem reported at once.
+
+The schema is the dataclasses below; each field's `doc` metadata is its
+documentation (docs/config.md is generated from it). `load_config` turns YAML
+into a `SiteConfig`, rejecting unknown keys with a suggestion and naming the
+line of every problem.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildError, Problem, did_you_mean
+from .vietnamese import nfc, slugify
+from .yamltext import KeyPath, LineFinder, YamlSyntaxError, parse
+
+CONFIG_FILE = "site.yaml"
+KINDS = ("xã", "phường", "đặc khu", "thị trấn")  # thị trấn only for pre-2025 archives
+LANGUAGES = ("vi", "en")
+
+
+def doc(text: str, default: Any = MISSING, factory: Any = MISSING) -> Any:
+    if factory is not MISSING:
+        return field(default_factory=factory, metadata={"doc": text})
+    return field(default=default, metadata={"doc": text})
+
+
+@dataclass(frozen=True)
+class Contact:
+    address: str = doc("Địa chỉ trụ sở", "")
+    phone: str = doc("Điện thoại", "")
+    email: str = doc("Thư điện tử", "")
+    hotline: str = doc("Đường dây nóng", "")
+    fax: str = doc("Fax", "")
+    working_hours: str = doc("Giờ làm việc", "")
+    map_url: str = doc("Liên kết bản đồ (tùy chọn)", "")
+
+
+@dataclass(frozen=True)
+class Leader:
+    name: str = doc("Họ và tên")
+    role: str = doc("Chức vụ")
+    phone: str = doc("Điện thoại công vụ", "")
+    email: str = doc("Thư điện tử công vụ", "")
+    photo: str = doc("Ảnh (đường dẫn trong static/)", "")
+    duties: str = doc("Nhiệm vụ được phân công", "")
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str = doc("Tên hiển thị")
+    url: str = doc("Đường dẫn: '/tin-tuc/' hoặc 'https://…'")
+    children: tuple["MenuItem", ...] = doc("Mục con", factory=tuple)
+
+
+@dataclass(frozen=True)
+class QuickLink:
+    title: str = doc("Tên dịch vụ")
+    url: str = doc("Đường dẫn")
+    description: str = doc("Mô tả ngắn", "")
+
+
+@dataclass(frozen=True)
+class Footer:
+    responsible: str = doc("Người chịu trách nhiệm nội dung (bắt buộc theo Nghị định 15/2020)", "")
+    license: str = doc("Dòng ghi chú bản quyền / trích dẫn nguồn", "")
+    links: tuple[QuickLink, ...] = doc("Liên kết ở chân trang", factory=tuple)
+
+
+@dataclass(frozen=True)
+class Home:
+    news_section: str = doc("Chuyên mục tin tức hiển thị trên trang chủ", "tin-tuc")
+    news_count: int = doc("Số tin trên trang chủ", 6)
+    announcements_section: str = doc("Chuyên mục thông báo", "thong-bao")
+    announcements_count: int = doc("Số thông báo trên trang chủ", 5)
+    documents_section: str = doc("Chuyên mục văn bản", "van-ban")
+    documents_count: int = doc("Số văn bản mới trên trang chủ", 5)
+
+
+@dataclass(frozen=True)
+class Feeds:
+    items: int = doc("Số mục trong mỗi nguồn tin RSS/Atom", 20)
+    full_content: bool = doc("Đưa toàn văn bài viết vào nguồn tin", False)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    name: str = doc("Tên xã/phường/đặc khu, không kèm loại: 'Hòa Phước'")
+    province: str = doc("Tên tỉnh/thành phố: 'Đà Nẵng'")
+    base_url: str = doc("Địa chỉ trang, theo quy ước https://tenxa.tentinh.gov.vn", "")
+    kind: str = doc("Loại đơn vị: xã, phường, đặc khu (thị trấn chỉ cho trang lưu trữ cũ)", "xã")
+    code: str = doc("Mã đơn vị hành chính", "")
+    district: str = doc("Huyện (tùy chọn; cấp huyện đã bỏ từ 01/07/2025)", "")
+    language: str = doc("Ngôn ngữ giao diện: vi hoặc en", "vi")
+    theme: str = doc("Giao diện: tên trong themes/ hoặc đường dẫn", "default")
+    title: str = doc("Tên trang; mặc định 'Trang thông tin điện tử UBND <loại> <tên>'", "")
+    description: str = doc("Mô tả ngắn cho máy tìm kiếm", "")
+    governing_body: str = doc("Cơ quan chủ quản; mặc định 'Ủy ban nhân dân <loại> <tên>'", "")
+    contact: Contact = doc("Liên hệ", factory=Contact)
+    leaders: tuple[Leader, ...] = doc("Lãnh đạo", factory=tuple)
+    menu: tuple[MenuItem, ...] = doc("Trình đơn chính; mặc định theo thứ tự chuyên mục", factory=tuple)
+    quick_links: tuple[QuickLink, ...] = doc("Liên kết nhanh đến dịch vụ công", factory=tuple)
+    footer: Footer = doc("Chân trang", factory=Footer)
+    home: Home = doc("Trang chủ", factory=Home)
+    feeds: Feeds = doc("Nguồn tin RSS/Atom phát ra", factory=Feeds)
+    paginate: int = doc("Số mục trên mỗi trang danh sách", 10)
+
+    # --- derived values the templates use --------------------------------
+    @property
+    def kind_title(self) -> str:
+        """'Xã', 'Phường', 'Đặc khu'."""
+        return self.kind[:1].upper() + self.kind[1:]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.kind_title} {self.name}"
+
+    @property
+    def committee(self) -> str:
+        return self.governing_body or f"Ủy ban nhân dân {self.kind} {self.name}"
+
+    @property
+    def site_title(self) -> str:
+        return self.title or f"Trang thông tin điện tử UBND {self.kind} {self.name}"
+
+    def absolute(self, url: str) -> str:
+        return url if re.match(r"[a-z]+:", url) else self.base_url.rstrip("/") + url
+
+
+def default_base_url(name: str, province: str) -> str:
+    """The `tenxa.tentinh.gov.vn` convention: names without diacritics or spaces."""
+    return f"https://{slugify(name).replace('-', '')}.{slugify(province).replace('-', '')}.gov.vn"
+
+
+# --- loading ----------------------------------------------------------------
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    path = site_dir / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BuildError([Problem(CONFIG_FILE, None, f"không tìm thấy {CONFIG_FILE} trong {site_dir}")]) from None
+    except UnicodeDecodeError as exc:
+        raise BuildError([Problem(CONFIG_FILE, None, f"tệp không phải UTF-8 ({exc.reason})")]) from None
+    return parse_config(text)
+
+
+def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
+    try:
+        data = parse(nfc(text))
+    except YamlSyntaxError as exc:
+        raise BuildError([Problem(path, exc.line, exc.message)]) from None
+    if data is None:
+        data = {}
+    finder = LineFinder(text, path)
+    problems: list[Problem] = []
+    config = _convert(SiteConfig, data, (), finder, problems)
+    if isinstance(data, dict):
+        problems.extend(_check(data, finder))
+    if problems or config is None:
+        raise BuildError(problems)
+    if not config.base_url:
+        config = replace(config, base_url=default_base_url(config.name, config.province))
+    return config
+
+
+def _check(data: dict, finder: LineFinder) -> list[Problem]:
+    """Value rules beyond types; run on the raw mapping so they report even when a required key is missing."""
+    out = []
+    kind, language, base_url = data.get("kind", "xã"), data.get("language", "vi"), data.get("base_url") or ""
+    if kind not in KINDS:
+        out.append(finder.problem(("kind",), f"'kind': '{kind}' không hợp lệ; chọn một trong: {', '.join(KINDS)}"))
+    if language not in LANGUAGES:
+        out.append(finder.problem(("language",), f"'language': '{language}' không hợp lệ; chọn vi hoặc en"))
+    if base_url and not re.match(r"https?://[^/\s]+(/\S*)?$", str(base_url)):
+        out.append(finder.problem(("base_url",), f"'base_url': '{base_url}' phải là địa chỉ http(s)://…"))
+    paginate = data.get("paginate", 10)
+    if isinstance(paginate, int) and paginate < 1:
+        out.append(finder.problem(("paginate",), "'paginate' phải lớn hơn 0"))
+    return out
+
+
+_TYPE_NAMES = {str: "chuỗi", int: "số nguyên", bool: "true/false"}
+
+
+def _convert(tp: Any, value: Any, keys: KeyPath, finder: LineFinder, problems: list[Problem]) -> Any:
+    """Convert YAML data to `tp` (a dataclass, tuple[...] or scalar), collecting problems."""
+    name = ".".join(str(k) for k in keys) or CONFIG_FILE
+    origin = typing.get_origin(tp)
+    if is_dataclass(tp):
+        if not isinstance(value, dict):
+            problems.append(finder.problem(keys, f"'{name}' phải là một bảng khóa: giá trị"))
+            return None
+        hints = typing.get_type_hints(tp)
+        known = {f.name: f for f in fields(tp)}
+        kwargs = {}
+        for key, item in value.items():
+            key = str(key)
+            if key not in known:
+                problems.append(finder.problem(keys + (key,), f"'{key}' không phải là một thiết lập{did_you_mean(key, known)}"))
+                continue
+            converted = _convert(hints[key], item, keys + (key,), finder, problems)
+            if converted is not None:
+                kwargs[key] = converted
+        for f in known.values():
+            if f.name not in value and f.default is MISSING and f.default_factory is MISSING:
+                problems.append(finder.problem(keys, f"thiếu thiết lập bắt buộc '{'.'.join(map(str, keys + (f.name,)))}'"))
+        try:
+            return tp(**kwargs)
+        except TypeError:
+            return None  # a required key was missing: already reported
+    if origin is tuple:
+        item_tp = typing.get_args(tp)[0]
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            problems.append(finder.problem(keys, f"'{name}' phải là một danh sách"))
+            return None
+        items = [_convert(item_tp, v, keys + (i,), finder, problems) for i, v in enumerate(value)]
+        return tuple(i for i in items if i is not None)
+    if origin in (types.UnionType, typing.Union):
+        tp = next(a for a in typing.get_args(tp) if a is not type(None))
+        if value is None:
+            return None
+    if tp is str:
+        if value is None:
+            return ""
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return nfc(str(value)).strip()
+    elif tp is bool and isinstance(value, bool):
+        return value
+    elif tp is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    problems.append(finder.problem(keys, f"'{name}': {value!r} phải là {_TYPE_NAMES.get(tp, tp)}"))
+    return None

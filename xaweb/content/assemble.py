@@ -1,0 +1,134 @@
+"""Parsed pages -> the whole `Site`: sections, order, tags, expiry, collisions.
+
+Pure: everything it needs (build time, which static files exist) is passed in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime
+from typing import Iterable, Mapping
+
+from ..errors import Problem
+from ..vietnamese import collation_key, slugify
+from .model import Page, Section, SectionInfo, Site, Tag
+
+RESERVED_TOP = {"the", "so-do-trang"}  # generated: tag pages and the HTML sitemap
+
+
+def _newest_first(page: Page) -> tuple:
+    stamp = page.date.timestamp() if page.date else float("-inf")
+    return (-stamp, collation_key(page.title), page.source)
+
+
+def sort_pages(pages: Iterable[Page], order: str) -> list[Page]:
+    if order == "weight":
+        return sorted(pages, key=lambda p: (p.weight, collation_key(p.title), p.source))
+    if order == "title":
+        return sorted(pages, key=lambda p: (collation_key(p.title), p.source))
+    # Pinned pages stay on top of date-sorted lists (announcements).
+    return sorted(pages, key=lambda p: (not p.pinned, *_newest_first(p)))
+
+
+def assemble_site(
+    config: object,
+    infos: Mapping[str, SectionInfo],
+    pages: Iterable[Page],
+    build_time: datetime,
+    home_intro_html: str = "",
+    static_files: Mapping[str, int] | None = None,
+    drafts: bool = False,
+) -> tuple[Site, list[Problem]]:
+    """-> (site, problems). `static_files` maps URL paths ('/files/a.pdf') to sizes."""
+    static_files = static_files or {}
+    problems: list[Problem] = []
+    published = [_finish(p, build_time, static_files, problems) for p in pages if drafts or not p.draft]
+    published = _drop_collisions(published, problems)
+
+    infos = _with_parents(infos)
+    by_section: dict[str, list[Page]] = defaultdict(list)
+    for page in published:
+        by_section[page.section].append(page)
+    for path in infos:
+        if path.split("/")[0] in RESERVED_TOP:
+            problems.append(Problem(infos[path].source or f"content/{path}", None, f"chuyên mục '{path}' trùng với đường dẫn do xaweb tạo ra; hãy đổi tên thư mục"))
+
+    sections = []
+    for path, info in sorted(infos.items(), key=lambda kv: _section_order(kv[1])):
+        children = tuple(c for c in sorted(infos, key=lambda c: _section_order(infos[c])) if c.rpartition("/")[0] == path)
+        sections.append(Section(info, tuple(sort_pages(by_section.get(path, []), info.sort)), children))
+
+    site = Site(
+        config=config,
+        build_time=build_time,
+        home_intro_html=home_intro_html,
+        sections=tuple(sections),
+        pages=tuple(sorted((p for p in published if p.section), key=_newest_first)),
+        tags=_tags(published),
+        root_pages=tuple(sort_pages(by_section.get("", []), "weight")),
+    )
+    return site, problems
+
+
+def _section_order(info: SectionInfo) -> tuple:
+    return (info.weight, collation_key(info.title), info.path)
+
+
+def _with_parents(infos: Mapping[str, SectionInfo]) -> dict[str, SectionInfo]:
+    """Nested sections imply their parents, even without an `_index.md`."""
+    out = {p: i for p, i in infos.items() if p}
+    for path in list(out):
+        parts = path.split("/")
+        for n in range(1, len(parts)):
+            parent = "/".join(parts[:n])
+            out.setdefault(parent, SectionInfo(parent, None, parts[n - 1].replace("-", " ").capitalize()))
+    return out
+
+
+def _finish(page: Page, now: datetime, static_files: Mapping[str, int], problems: list[Problem]) -> Page:
+    """Facts that depend on the build, not the file: expiry, attachment sizes."""
+    changes: dict = {}
+    if page.expires and page.expires <= now:
+        changes["expired"] = True
+    doc = page.document
+    if doc and doc.file and doc.file.startswith("/"):
+        if doc.file in static_files:
+            changes["document"] = replace(doc, file_size=static_files[doc.file])
+        else:
+            problems.append(Problem(page.source, None, f"'file': không tìm thấy tệp đính kèm static{doc.file}"))
+    if page.image:
+        if page.image.startswith("/") and page.image not in static_files:
+            problems.append(Problem(page.source, None, f"'image': không tìm thấy ảnh static{page.image}"))
+        if not page.image_alt:
+            problems.append(Problem(page.source, None, "ảnh đại diện thiếu 'image_alt' (mô tả ảnh cho người khiếm thị)", "warning"))
+    return replace(page, **changes) if changes else page
+
+
+def _drop_collisions(pages: list[Page], problems: list[Problem]) -> list[Page]:
+    """Two files at one URL is an error naming both, never a silent overwrite."""
+    seen: dict[str, Page] = {}
+    for page in sorted(pages, key=lambda p: p.source):
+        first = seen.get(page.url)
+        if first is None:
+            seen[page.url] = page
+        else:
+            problems.append(Problem(page.source, None, f"trùng đường dẫn {page.url} với {first.source}; hãy đặt 'slug' khác cho một trong hai trang"))
+    return list(seen.values())
+
+
+def _tags(pages: list[Page]) -> tuple[Tag, ...]:
+    """Tags that differ only by case or diacritics share one page, named by their first spelling."""
+    grouped: dict[str, list[Page]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for page in sorted(pages, key=lambda p: p.source):
+        if page.expired:
+            continue
+        for name in page.tags:
+            slug = slugify(name)
+            if not slug:
+                continue
+            names.setdefault(slug, name)
+            grouped[slug].append(page)
+    tags = [Tag(names[s], s, tuple(sorted(ps, key=_newest_first))) for s, ps in grouped.items()]
+    return tuple(sorted(tags, key=lambda t: collation_key(t.name)))

@@ -1,0 +1,121 @@
+"""Markdown to safe HTML.
+
+Python-Markdown renders; nh3 (a maintained, Rust-backed sanitiser) then
+removes what an officer's pasted HTML must not bring in: scripts, styles,
+event handlers, iframes, forms and `javascript:` URLs. The sanitiser runs on
+the whole output, so Markdown's own HTML passes through the same allow-list.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import nh3
+
+from ..vietnamese import slugify
+from .model import TocEntry
+
+EXTENSIONS = [
+    "markdown.extensions.tables",
+    "markdown.extensions.footnotes",
+    "markdown.extensions.toc",
+    "markdown.extensions.attr_list",
+    "markdown.extensions.fenced_code",
+    "markdown.extensions.def_list",
+    "markdown.extensions.abbr",
+    "markdown.extensions.sane_lists",
+]
+EXTENSION_CONFIGS = {
+    "markdown.extensions.toc": {
+        # Same slugs for heading anchors as for URLs: readable, ASCII, stable.
+        "slugify": lambda value, separator: _slug(value),
+        "permalink": False,
+        "toc_depth": "2-3",
+    },
+    "markdown.extensions.footnotes": {"BACKLINK_TITLE": "Quay lại chú thích %d"},
+}
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
+    "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol",
+    "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "align", "style"},
+    "th": {"colspan", "rowspan", "scope", "align", "style"},
+    "ol": {"start", "reversed", "type"},
+    "time": {"datetime"},
+    "sup": {"id"},
+    "li": {"id"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_WS = re.compile(r"\s+")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _slug(value: str) -> str:
+    return slugify(html.unescape(value)) or "muc"
+
+
+def make_markdown() -> markdown.Markdown:
+    """One instance per process: building the extension set is the expensive part."""
+    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+
+
+def _filter_style(tag: str, attr: str, value: str) -> str | None:
+    # Tables keep Markdown's column alignment; no other inline style survives.
+    if attr == "style":
+        return value if re.fullmatch(r"text-align:\s*(left|right|center);?", value) else None
+    return value
+
+
+def sanitize(html_text: str) -> str:
+    return nh3.clean(
+        html_text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        attribute_filter=_filter_style,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def render_markdown(md: markdown.Markdown, text: str) -> tuple[str, tuple[TocEntry, ...]]:
+    md.reset()
+    # Headings in the body start at h2: the page title is the only h1.
+    body = sanitize(md.convert(text))
+    toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
+    return body, toc
+
+
+def _flatten_toc(tokens: list[dict]) -> list[TocEntry]:
+    out: list[TocEntry] = []
+    for token in tokens:
+        out.append(TocEntry(token["level"], token["id"], html.unescape(_TAGS.sub("", token["name"]))))
+        out.extend(_flatten_toc(token.get("children", [])))
+    return out
+
+
+def plain_text(html_text: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    without_notes = re.sub(r'<div class="footnote">.*?</div>', "", html_text, flags=re.S)
+    return _WS.sub(" ", html.unescape(_TAGS.sub(" ", without_notes))).strip()
+
+
+def summarize(html_text: str, limit: int = 200) -> str:
+    """The first `limit` characters of the text, cut at a word boundary."""
+    text = plain_text(html_text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:–-")
+    return cut + "…"

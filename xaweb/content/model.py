@@ -1,0 +1,198 @@
+"""The typed, immutable content model.
+
+Pages are parsed once into these objects and never mutated: stages that need
+a different view (expired, listed) make new objects with `dataclasses.replace`.
+Everything here pickles, so pages can be cached on disk and sent to worker
+processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+# Page kinds; a section's default kind comes from its slug (see `DEFAULT_KINDS`)
+# or from `kind:` in its `_index.md`.
+ARTICLE = "article"
+DOCUMENT = "document"
+PROCEDURE = "procedure"
+KINDS = (ARTICLE, DOCUMENT, PROCEDURE)
+DEFAULT_KINDS = {"van-ban": DOCUMENT, "thu-tuc-hanh-chinh": PROCEDURE}
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """A legal or directive document (văn bản): the fields Decree 42/2022 lists."""
+
+    number: str  # số, ký hiệu: "15/2024/QĐ-UBND"
+    doc_type: str  # hình thức: "Quyết định"
+    issuer: str  # cơ quan ban hành
+    signer: str | None = None  # người ký
+    issued: datetime | None = None  # ngày ban hành
+    effective: datetime | None = None  # ngày hiệu lực
+    file: str | None = None  # URL of the attached file
+    file_size: int | None = None  # bytes, when the file is in the site
+
+    @property
+    def year(self) -> int | None:
+        return self.issued.year if self.issued else None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureInfo:
+    """An administrative procedure (thủ tục hành chính): Decree 63/2010 Art. 8."""
+
+    field: str  # lĩnh vực
+    code: str | None = None  # mã thủ tục on the national portal
+    processing_time: str | None = None  # thời hạn giải quyết
+    fee: str | None = None  # phí, lệ phí
+    papers: tuple[str, ...] = ()  # thành phần hồ sơ
+    steps: tuple[str, ...] = ()  # trình tự thực hiện
+    method: str | None = None  # cách thức thực hiện
+    submit_at: str | None = None  # nơi tiếp nhận
+    eligible: str | None = None  # đối tượng thực hiện
+    agency: str | None = None  # cơ quan giải quyết
+    result: str | None = None  # kết quả
+    conditions: str | None = None  # điều kiện
+    forms: tuple[Link, ...] = ()  # mẫu đơn, tờ khai
+    portal_url: str | None = None  # link to the national public-service portal
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    source: str  # site-relative POSIX path: "content/tin-tuc/hop-dan.md"
+    section: str  # section path: "tin-tuc", "cong-khai/ngan-sach"; "" at the root
+    slug: str
+    url: str  # site-relative URL: "/tin-tuc/hop-dan/"
+    kind: str
+    title: str
+    body_html: str
+    summary: str  # plain text
+    date: datetime | None = None
+    updated: datetime | None = None
+    expires: datetime | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    weight: int = 0
+    image: str | None = None
+    image_alt: str | None = None
+    author: str | None = None
+    pinned: bool = False
+    toc: tuple[TocEntry, ...] = ()
+    document: DocumentInfo | None = None
+    procedure: ProcedureInfo | None = None
+    params: tuple[tuple[str, object], ...] = ()  # free-form `params:` for themes
+    # Set at assembly, since it depends on the build time, not on the file.
+    expired: bool = False
+
+    @property
+    def lastmod(self) -> datetime | None:
+        return self.updated or self.date
+
+    @property
+    def param(self) -> dict[str, object]:
+        return dict(self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionInfo:
+    """What a section's `_index.md` says about the section itself."""
+
+    path: str  # "tin-tuc", "cong-khai/ngan-sach"
+    source: str | None
+    title: str
+    intro_html: str = ""
+    kind: str = ARTICLE
+    weight: int = 0
+    paginate: int | None = None
+    sort: str = "date"  # "date" (newest first), "weight", "title"
+    in_menu: bool = True
+
+
+@dataclass(frozen=True)
+class Section:
+    info: SectionInfo
+    pages: tuple[Page, ...]  # every published page, sorted; expired ones included
+    children: tuple[str, ...] = ()  # paths of direct subsections
+
+    @property
+    def path(self) -> str:
+        return self.info.path
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def url(self) -> str:
+        return f"/{self.info.path}/"
+
+    @property
+    def parent(self) -> str | None:
+        return self.info.path.rpartition("/")[0] or None
+
+    @cached_property
+    def listed(self) -> tuple[Page, ...]:
+        """Pages shown in lists and feeds: expired ones keep their URL but drop off."""
+        return tuple(p for p in self.pages if not p.expired)
+
+    @property
+    def lastmod(self) -> datetime | None:
+        dates = [p.lastmod for p in self.listed if p.lastmod]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    slug: str
+    pages: tuple[Page, ...]
+
+    @property
+    def url(self) -> str:
+        return f"/the/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Site:
+    config: object  # xaweb.config.SiteConfig (kept loose to avoid an import cycle)
+    build_time: datetime
+    home_intro_html: str
+    sections: tuple[Section, ...]  # menu order
+    pages: tuple[Page, ...]  # every published page, sorted newest first
+    tags: tuple[Tag, ...]  # Vietnamese A–Z
+    root_pages: tuple[Page, ...] = field(default=())  # pages at content/*.md
+
+    @cached_property
+    def section_map(self) -> dict[str, Section]:
+        return {s.path: s for s in self.sections}
+
+    def section(self, path: str) -> Section | None:
+        return self.section_map.get(path)
+
+    @property
+    def top_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.parent is None)
+
+    @cached_property
+    def listed_pages(self) -> tuple[Page, ...]:
+        return tuple(p for p in self.pages if not p.expired)
+
+    @property
+    def lastmod(self) -> datetime | None:
+        dates = [p.lastmod for p in self.listed_pages if p.lastmod]
+        return max(dates) if dates else None

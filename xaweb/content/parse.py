@@ -1,0 +1,286 @@
+"""Front matter + Markdown -> typed `Page`, as pure functions.
+
+`parse_page(text, source, section)` never touches the disk, so tests pass
+strings in, and the cache can store what it returns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable
+
+import markdown
+
+from ..errors import Problem, did_you_mean
+from ..vietnamese import as_vn_datetime, nfc, slugify
+from ..yamltext import LineFinder, YamlSyntaxError, parse
+from . import markup
+from .model import ARTICLE, DEFAULT_KINDS, DOCUMENT, KINDS, PROCEDURE, DocumentInfo, Link, Page, ProcedureInfo, SectionInfo
+
+FENCE = "---"
+DEFAULT_PORTAL = "https://dichvucong.gov.vn"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A content file as read from disk: the only input of parsing."""
+
+    path: str  # site-relative POSIX path
+    text: str
+
+
+class PageError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+def split_front_matter(text: str, path: str) -> tuple[str | None, str, int]:
+    """-> (front matter YAML or None, body, line number of the YAML's first line - 1)."""
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        return None, text, 0
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in (FENCE, "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), 1
+    raise PageError([Problem(path, 1, "phần đầu trang (front matter) mở bằng '---' nhưng không có dòng '---' đóng lại")])
+
+
+# --- value converters: (value) -> converted, or raise ValueError(message) ---
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (dict, list)) or value is None:
+        raise ValueError("phải là một đoạn văn bản")
+    return nfc(str(value)).strip()
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("phải là true hoặc false")
+    return value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("phải là số nguyên")
+    return value
+
+
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _date(value: Any) -> datetime:
+    """YAML dates, 'YYYY-MM-DD[ HH:MM[:SS]][+07:00]', or the Vietnamese 'DD/MM/YYYY'."""
+    if isinstance(value, (date, datetime)):
+        return as_vn_datetime(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            m = _DMY.match(text)
+            if m:
+                return as_vn_datetime(date(int(m[3]), int(m[2]), int(m[1])))
+            return as_vn_datetime(datetime.fromisoformat(text))
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} không phải là ngày hợp lệ (cần dạng YYYY-MM-DD hoặc DD/MM/YYYY)")
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ValueError("phải là một danh sách")
+    return tuple(t for t in (_text(v) for v in value) if t)
+
+
+def _links(value: Any) -> tuple[Link, ...]:
+    if not isinstance(value, list):
+        raise ValueError("phải là một danh sách {title, url}")
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or "title" not in item or "url" not in item:
+            raise ValueError("mỗi mục phải có 'title' và 'url'")
+        out.append(Link(_text(item["title"]), _text(item["url"])))
+    return tuple(out)
+
+
+def _kind(value: Any) -> str:
+    if value not in KINDS:
+        raise ValueError(f"loại trang '{value}' không tồn tại; chọn một trong: {', '.join(KINDS)}{did_you_mean(str(value), KINDS)}")
+    return value
+
+
+def _params(value: Any) -> tuple[tuple[str, object], ...]:
+    if not isinstance(value, dict):
+        raise ValueError("phải là một bảng khóa: giá trị")
+    return tuple(sorted((str(k), v) for k, v in value.items()))
+
+
+Converter = Callable[[Any], Any]
+COMMON: dict[str, Converter] = {
+    "title": _text, "date": _date, "updated": _date, "summary": _text, "tags": _texts,
+    "draft": _bool, "slug": _text, "expires": _date, "weight": _int, "image": _text,
+    "image_alt": _text, "author": _text, "pinned": _bool, "kind": _kind, "params": _params,
+}
+DOCUMENT_KEYS: dict[str, Converter] = {
+    "number": _text, "doc_type": _text, "issuer": _text, "signer": _text,
+    "issued": _date, "effective": _date, "file": _text,
+}
+PROCEDURE_KEYS: dict[str, Converter] = {
+    "field": _text, "code": _text, "processing_time": _text, "fee": _text, "papers": _texts,
+    "steps": _texts, "method": _text, "submit_at": _text, "eligible": _text, "agency": _text,
+    "result": _text, "conditions": _text, "forms": _links, "portal_url": _text,
+}
+SECTION_KEYS: dict[str, Converter] = {
+    "title": _text, "kind": _kind, "weight": _int, "paginate": _int, "sort": _text, "menu": _bool,
+}
+KIND_KEYS = {ARTICLE: {}, DOCUMENT: DOCUMENT_KEYS, PROCEDURE: PROCEDURE_KEYS}
+
+
+def _read_meta(text: str, path: str) -> tuple[dict[str, Any], str, LineFinder]:
+    yaml_text, body, offset = split_front_matter(nfc(text), path)
+    finder = LineFinder(yaml_text or "", path, offset)
+    if yaml_text is None:
+        return {}, body, finder
+    try:
+        meta = parse(yaml_text)
+    except YamlSyntaxError as exc:
+        line = exc.line + offset if exc.line else None
+        raise PageError([Problem(path, line, exc.message)]) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise PageError([Problem(path, offset + 1, "phần đầu trang phải là các cặp khóa: giá trị")])
+    return meta, body, finder
+
+
+def _convert(meta: dict, schema: dict[str, Converter], finder: LineFinder, problems: list[Problem]) -> dict[str, Any]:
+    out = {}
+    for key, value in meta.items():
+        convert = schema.get(str(key))
+        if convert is None:
+            continue
+        try:
+            out[key] = convert(value)
+        except ValueError as exc:
+            problems.append(finder.problem((str(key),), f"'{key}': {exc}"))
+    return out
+
+
+def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdown) -> tuple[Page, list[Problem]]:
+    """Parse one content file -> (page, warnings). Raises `PageError` listing every error."""
+    meta, body, finder = _read_meta(text, source)
+    problems: list[Problem] = []
+    values = _convert(meta, COMMON, finder, problems)
+    kind = values.get("kind", section.kind)
+    kind_schema = KIND_KEYS.get(kind, {})
+    kind_values = _convert(meta, kind_schema, finder, problems)
+
+    known = set(COMMON) | set(kind_schema)
+    for key in meta:
+        if str(key) not in known:
+            hint = did_you_mean(str(key), known)
+            problems.append(finder.problem((str(key),), f"khóa '{key}' không được dùng cho trang loại {kind}{hint}", "warning"))
+
+    title = values.get("title")
+    if not title:
+        problems.append(Problem(source, finder.offset + 1 if finder.offset else 1, "thiếu 'title' (tiêu đề trang)"))
+    document = procedure = None
+    if kind == DOCUMENT:
+        document = _document(kind_values, values, finder, source, problems)
+    elif kind == PROCEDURE:
+        procedure = _procedure(kind_values, finder, source, problems)
+
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise PageError(problems)
+
+    slug = values.get("slug") or slugify(title)
+    if not slug or slugify(slug) != slug:
+        raise PageError([finder.problem(("slug",), f"'slug': '{slug}' chỉ được gồm chữ thường không dấu, số và dấu gạch ngang")])
+    body_html, toc = markup.render_markdown(md, body)
+    url = f"/{section.path}/{slug}/" if section.path else f"/{slug}/"
+    page = Page(
+        source=source,
+        section=section.path,
+        slug=slug,
+        url=url,
+        kind=kind,
+        title=title,
+        body_html=body_html,
+        summary=values.get("summary") or markup.summarize(body_html),
+        date=values.get("date") or (document.issued if document else None),
+        updated=values.get("updated"),
+        expires=values.get("expires"),
+        tags=tuple(dict.fromkeys(values.get("tags", ()))),
+        draft=values.get("draft", False),
+        weight=values.get("weight", 0),
+        image=values.get("image"),
+        image_alt=values.get("image_alt"),
+        author=values.get("author"),
+        pinned=values.get("pinned", False),
+        toc=toc,
+        document=document,
+        procedure=procedure,
+        params=values.get("params", ()),
+    )
+    return page, problems
+
+
+def _document(kv: dict, values: dict, finder: LineFinder, source: str, problems: list[Problem]) -> DocumentInfo | None:
+    missing = [k for k in ("number", "doc_type") if not kv.get(k)]
+    for key in missing:
+        problems.append(Problem(source, finder.offset + 1, f"văn bản thiếu '{key}'"))
+    if missing:
+        return None
+    return DocumentInfo(
+        number=kv["number"],
+        doc_type=kv["doc_type"],
+        issuer=kv.get("issuer", ""),
+        signer=kv.get("signer"),
+        issued=kv.get("issued") or values.get("date"),
+        effective=kv.get("effective"),
+        file=kv.get("file"),
+    )
+
+
+def _procedure(kv: dict, finder: LineFinder, source: str, problems: list[Problem]) -> ProcedureInfo | None:
+    if not kv.get("field"):
+        problems.append(Problem(source, finder.offset + 1, "thủ tục hành chính thiếu 'field' (lĩnh vực)"))
+        return None
+    kv.setdefault("portal_url", DEFAULT_PORTAL)
+    return ProcedureInfo(**kv)
+
+
+def parse_section(text: str | None, source: str | None, path: str, md: markdown.Markdown) -> SectionInfo:
+    """A section's `_index.md` (or its absence) -> `SectionInfo`."""
+    default_title = path.rsplit("/", 1)[-1].replace("-", " ").capitalize()
+    default_kind = DEFAULT_KINDS.get(path, ARTICLE)
+    if text is None or source is None:
+        return SectionInfo(path=path, source=None, title=default_title, kind=default_kind)
+    meta, body, finder = _read_meta(text, source)
+    problems: list[Problem] = []
+    values = _convert(meta, SECTION_KEYS, finder, problems)
+    sort = values.get("sort", "date")
+    if sort not in ("date", "weight", "title"):
+        problems.append(finder.problem(("sort",), f"'sort': '{sort}' không hợp lệ; chọn date, weight hoặc title"))
+    if values.get("paginate", 1) < 1:
+        problems.append(finder.problem(("paginate",), "'paginate' phải lớn hơn 0"))
+    if problems:
+        raise PageError(problems)
+    intro_html, _ = markup.render_markdown(md, body) if body.strip() else ("", ())
+    return SectionInfo(
+        path=path,
+        source=source,
+        title=values.get("title") or default_title,
+        intro_html=intro_html,
+        kind=values.get("kind", default_kind),
+        weight=values.get("weight", 0),
+        paginate=values.get("paginate"),
+        sort=sort,
+        in_menu=values.get("menu", True),
+    )

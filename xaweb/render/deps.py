@@ -1,0 +1,123 @@
+"""What each output depends on, as a fingerprint: `fingerprint(output) -> str`.
+
+An output whose fingerprint equals the one recorded by the last build has the
+same bytes, so the build copies it instead of rendering it. The fingerprint
+covers everything the output's render reads:
+
+- the templates it uses, with everything they extend, include or import;
+- the "chrome" every HTML page shows: config, menu (section titles and
+  order), UI strings, xaweb's version;
+- the data it shows: a page's own digest, or the digests of the pages on a
+  list page, a feed, a tag page or the home page.
+
+A page digest comes from the source text, its section and what assembly adds
+(expiry, attachment size), so it is known without parsing the Markdown again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+from typing import Iterable
+
+import jinja2
+from jinja2 import meta
+
+from .. import __version__
+from ..content.model import Page, Site
+from ..i18n import load_catalog
+from .plan import LIST_TEMPLATES, PAGE_TEMPLATES, Output, document_filters, feed_pages, home_blocks, listing, output_lastmod, per_page
+
+
+def digest(*parts: object) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def page_digest(page: Page, source_hash: str) -> str:
+    """What a page shows, from its source and assembly-time facts (not its body)."""
+    return digest(source_hash, page.section, page.expired, page.document.file_size if page.document else None)
+
+
+class TemplateDigests:
+    """Digest of a template together with every template it references."""
+
+    def __init__(self, template_dirs: list[Path]):
+        self.loader = jinja2.FileSystemLoader([str(d) for d in template_dirs])
+        self.env = jinja2.Environment(loader=self.loader)
+        self._cache: dict[str, str] = {}
+
+    def _refs(self, name: str) -> tuple[bytes, set[str]]:
+        source, _, _ = self.loader.get_source(self.env, name)
+        refs = meta.find_referenced_templates(self.env.parse(source))
+        # A dynamic reference (None) could be any template: depend on all of them.
+        names = set(self.loader.list_templates()) if None in set(refs) else {r for r in refs if r}
+        return source.encode("utf-8"), names
+
+    def __call__(self, name: str) -> str:
+        if name not in self._cache:
+            seen: dict[str, bytes] = {}
+            todo = [name]
+            while todo:
+                current = todo.pop()
+                if current in seen:
+                    continue
+                source, refs = self._refs(current)
+                seen[current] = source
+                todo.extend(refs)
+            self._cache[name] = digest(*sorted(seen.items()))
+        return self._cache[name]
+
+
+class Fingerprints:
+    def __init__(self, site: Site, template_dirs: list[Path], page_digests: dict[str, str]):
+        self.site = site
+        self.templates = TemplateDigests(template_dirs)
+        self.pages = page_digests  # source -> page digest
+        self.by_source = {p.source: p for p in site.pages + site.root_pages}
+        config = site.config
+        sections = [(s.info, s.children) for s in site.sections]
+        catalog = sorted(load_catalog(config.language).items())  # type: ignore[attr-defined]
+        self.chrome = digest(__version__, pickle.dumps(config), sections, catalog)
+
+    def _of(self, pages: Iterable[Page]) -> str:
+        return digest(*(self.pages[p.source] for p in pages))
+
+    def __call__(self, out: Output) -> str:
+        page = self.by_source.get(out.subject) if out.kind == "page" else None
+        return digest(self._data(out), output_lastmod(self.site, out, page))
+
+    def _data(self, out: Output) -> str:
+        site, kind = self.site, out.kind
+        if kind == "page":
+            page = self.by_source[out.subject]
+            return digest(kind, self.chrome, self.templates(PAGE_TEMPLATES.get(page.kind, "page.html")), self.pages[page.source])
+        if kind in ("list", "doc_filter", "tag"):
+            pages, size = listing(site, out), per_page(site, out)
+            shown = pages[(out.number - 1) * size : out.number * size]
+            if kind == "tag":
+                template, extra = "tag.html", out.subject
+            else:
+                section = site.section(out.subject)
+                template = LIST_TEMPLATES.get(section.info.kind, "list.html")  # type: ignore[union-attr]
+                # Document lists link to every type and year of the section.
+                extra = [(k, len(v[1])) for k, v in document_filters(section.listed).items()]  # type: ignore[union-attr]
+            return digest(kind, out.url, self.chrome, self.templates(template), len(pages), self._of(shown), extra)
+        if kind == "home":
+            blocks = [self._of(b) for b in home_blocks(site).values()]
+            return digest(kind, self.chrome, self.templates("home.html"), site.home_intro_html, blocks, site.lastmod)
+        if kind in ("rss", "atom"):
+            return digest(kind, out.url, self.chrome, self._of(feed_pages(site, out)), site.lastmod)
+        if kind in ("sitemap", "sitemap_xml", "tags"):
+            template = {"sitemap": "sitemap.html", "tags": "tags.html"}.get(kind)
+            every = self._of(site.pages + site.root_pages)
+            return digest(kind, self.chrome, template and self.templates(template), every, [(t.slug, len(t.pages)) for t in site.tags])
+        if kind == "not_found":
+            # The default 404 page suggests the newest pages.
+            return digest(kind, self.chrome, self.templates("404.html"), self._of(site.listed_pages[:10]))
+        return digest(kind, self.chrome)  # robots.txt

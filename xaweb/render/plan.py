@@ -1,0 +1,159 @@
+"""Which files the site has: `plan_outputs(site) -> [Output]`.
+
+An `Output` names one file and what it shows, without rendering it. Planning
+first lets the build check URL collisions, hand outputs to worker processes,
+and decide per output whether the cache can answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+from ..content.model import DOCUMENT, PROCEDURE, Page, Section, Site
+from ..errors import Problem
+from ..vietnamese import collation_key, slugify
+
+PAGE_TEMPLATES = {DOCUMENT: "document.html", PROCEDURE: "procedure.html"}
+LIST_TEMPLATES = {DOCUMENT: "document_list.html", PROCEDURE: "procedure_list.html"}
+PAGINATION_DIR = "trang"  # /tin-tuc/trang/2/
+TAGS_DIR = "the"
+SITEMAP_DIR = "so-do-trang"
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    path: str  # file path in the output folder: "tin-tuc/index.html"
+    url: str  # "/tin-tuc/"
+    kind: str  # home, page, list, doc_filter, tags, tag, sitemap, not_found, rss, atom, sitemap_xml, robots
+    subject: str = ""  # page source, section path or tag slug
+    number: int = 1  # list page number
+    filter: tuple[str, str] = ("", "")  # document list filter: ("loai", slug) / ("nam", "2024")
+
+
+def page_count(total: int, per_page: int) -> int:
+    return max(1, ceil(total / per_page))
+
+
+def list_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}{PAGINATION_DIR}/{number}/"
+
+
+def _index(url: str) -> str:
+    return url.strip("/") + "/index.html" if url != "/" else "index.html"
+
+
+def _paged(base_url: str, kind: str, subject: str, total: int, per_page: int, filter: tuple[str, str] = ("", "")) -> list[Output]:
+    return [
+        Output(_index(list_url(base_url, n)), list_url(base_url, n), kind, subject, n, filter)
+        for n in range(1, page_count(total, per_page) + 1)
+    ]
+
+
+def section_paginate(site: Site, section: Section) -> int:
+    return section.info.paginate or site.config.paginate  # type: ignore[attr-defined]
+
+
+def document_filters(pages: tuple[Page, ...]) -> dict[tuple[str, str], tuple[str, list[Page]]]:
+    """Filter pages of a document list: by type (`loai`) and by year (`nam`).
+
+    -> {(dimension, value-slug): (title, pages)}, types A–Z, years newest first.
+    """
+    by_type: dict[str, tuple[str, list[Page]]] = {}
+    by_year: dict[str, tuple[str, list[Page]]] = {}
+    for page in pages:
+        doc = page.document
+        if doc is None:
+            continue
+        by_type.setdefault(slugify(doc.doc_type), (doc.doc_type, []))[1].append(page)
+        if doc.year:
+            by_year.setdefault(str(doc.year), (str(doc.year), []))[1].append(page)
+    types = sorted(by_type.items(), key=lambda kv: collation_key(kv[1][0]))
+    years = sorted(by_year.items(), key=lambda kv: kv[0], reverse=True)
+    return {("loai", k): v for k, v in types} | {("nam", k): v for k, v in years}
+
+
+def plan_outputs(site: Site) -> tuple[list[Output], list[Problem]]:
+    outputs = [Output("index.html", "/", "home")]
+    for page in site.pages + site.root_pages:
+        outputs.append(Output(_index(page.url), page.url, "page", page.source))
+    for section in site.sections:
+        per_page = section_paginate(site, section)
+        outputs += _paged(section.url, "list", section.path, len(section.listed), per_page)
+        if section.info.kind == DOCUMENT:
+            for (dim, value), (_, pages) in document_filters(section.listed).items():
+                outputs += _paged(f"{section.url}{dim}/{value}/", "doc_filter", section.path, len(pages), per_page, (dim, value))
+        outputs.append(Output(f"{section.path}/rss.xml", f"{section.url}rss.xml", "rss", section.path))
+        outputs.append(Output(f"{section.path}/atom.xml", f"{section.url}atom.xml", "atom", section.path))
+    outputs.append(Output(f"{TAGS_DIR}/index.html", f"/{TAGS_DIR}/", "tags"))
+    for tag in site.tags:
+        outputs += _paged(tag.url, "tag", tag.slug, len(tag.pages), site.config.paginate)  # type: ignore[attr-defined]
+        outputs.append(Output(f"{TAGS_DIR}/{tag.slug}/rss.xml", f"{tag.url}rss.xml", "rss", "tag:" + tag.slug))
+    outputs += [
+        Output(f"{SITEMAP_DIR}/index.html", f"/{SITEMAP_DIR}/", "sitemap"),
+        Output("404.html", "/404.html", "not_found"),
+        Output("rss.xml", "/rss.xml", "rss"),
+        Output("atom.xml", "/atom.xml", "atom"),
+        Output("sitemap.xml", "/sitemap.xml", "sitemap_xml"),
+        Output("robots.txt", "/robots.txt", "robots"),
+    ]
+    return outputs, _collisions(outputs)
+
+
+def _collisions(outputs: list[Output]) -> list[Problem]:
+    """A page whose URL equals a generated one (a list page, a feed) is named in the error."""
+    seen: dict[str, Output] = {}
+    problems = []
+    for out in outputs:
+        first = seen.setdefault(out.path, out)
+        if first is not out:
+            culprit = next((o.subject for o in (out, first) if o.kind == "page"), "content")
+            problems.append(Problem(culprit, None, f"đường dẫn {out.url} bị tạo hai lần ({first.kind}, {out.kind}); hãy đổi 'slug' hoặc tên thư mục"))
+    return problems
+
+
+def listing(site: Site, out: Output) -> tuple[Page, ...]:
+    """All pages of the list an output pages through (the whole section, tag or filter)."""
+    if out.kind == "list":
+        return site.section(out.subject).listed  # type: ignore[union-attr]
+    if out.kind == "doc_filter":
+        return tuple(document_filters(site.section(out.subject).listed)[out.filter][1])  # type: ignore[union-attr]
+    if out.kind == "tag":
+        return next(t.pages for t in site.tags if t.slug == out.subject)
+    return ()
+
+
+def per_page(site: Site, out: Output) -> int:
+    if out.kind in ("list", "doc_filter"):
+        return section_paginate(site, site.section(out.subject))  # type: ignore[arg-type]
+    return site.config.paginate  # type: ignore[attr-defined]
+
+
+def feed_pages(site: Site, out: Output) -> tuple[Page, ...]:
+    limit = site.config.feeds.items  # type: ignore[attr-defined]
+    if out.subject.startswith("tag:"):
+        return next(t.pages for t in site.tags if t.slug == out.subject[4:])[:limit]
+    if out.subject:
+        return site.section(out.subject).listed[:limit]  # type: ignore[union-attr]
+    return site.listed_pages[:limit]
+
+
+def home_blocks(site: Site) -> dict[str, tuple[Page, ...]]:
+    home = site.config.home  # type: ignore[attr-defined]
+    blocks = {"news": (home.news_section, home.news_count),
+              "announcements": (home.announcements_section, home.announcements_count),
+              "documents": (home.documents_section, home.documents_count)}
+    out = {}
+    for name, (path, count) in blocks.items():
+        section = site.section(path)
+        out[name] = section.listed[:count] if section else ()
+    return out
+
+
+def output_lastmod(site: Site, out: Output, page: Page | None = None):
+    """'Cập nhật lần cuối' of an output: of its page, its section, or the site."""
+    if page is not None:
+        return page.lastmod
+    if out.kind in ("list", "doc_filter"):
+        return site.section(out.subject).lastmod  # type: ignore[union-attr]
+    return site.lastmod
