@@ -144,8 +144,13 @@ def test_cached_and_immutable(sections):
         sections[0].title = "x"  # type: ignore[misc]
 
 
-def test_footer_sections_are_out_of_the_menu(sections):
-    assert {s.path for s in sections if not s.menu} == {"chinh-sach-du-lieu", "ho-tro-tiep-can"}
+def test_footer_sections_are_the_policy_pages(sections):
+    assert {s.path for s in sections if s.footer} == {"chinh-sach-du-lieu", "ho-tro-tiep-can"}
+
+
+def test_main_menu_keeps_the_familiar_portal_order(sections):
+    menu = [s.path for s in sorted(sections, key=lambda s: s.weight) if s.menu and s.parent is None and not s.footer]
+    assert menu == ["gioi-thieu", "tin-tuc", "thong-bao", "van-ban", "thu-tuc-hanh-chinh", "hoi-dap", "cong-khai", "lien-he"]
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,7 @@ def test_site_yaml_loads_with_the_given_values(site):
     assert config.paginate == 10
     assert any(link.url == "https://dichvucong.gov.vn" and link.title == "Cổng Dịch vụ công quốc gia" for link in config.quick_links)
     footer_urls = {link.url for link in config.footer.links}
-    assert footer_urls == {f"/{s.path}/" for s in load_regulations() if not s.menu}
+    assert footer_urls == {f"/{s.path}/" for s in load_regulations() if s.footer}
 
 
 def test_site_yaml_explains_every_setting(site):

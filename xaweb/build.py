@@ -1,27 +1,33 @@
 """`xaweb build`: the pipeline, top to bottom.
 
-load config → discover files → parse pages → assemble the site → plan outputs
-→ render → write atomically. Every stage collects problems; the build stops
-after the first stage that found errors, having reported all of them.
+load config → discover files → parse pages (or take them from the cache)
+→ assemble the site → plan outputs → fingerprint them → render what changed
+→ write (a fresh folder swapped in, or changed files moved in).
+
+Every stage collects problems; the build stops after the first stage that
+found errors, having reported all of them, and the previous output is left
+as it was.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from .cache import BuildCache
 from .config import SiteConfig, load_config
 from .content.assemble import assemble_site
 from .content.markup import make_markdown
 from .content.model import Page, SectionInfo, Site
-from .content.parse import PageError, parse_page, parse_section
+from .content.parse import PageError, parse_section
 from .discover import SiteFiles, discover
 from .errors import BuildError, Problem, Problems
-from .render.plan import Output, plan_outputs
-from .render.renderer import Renderer, RenderError
+from .parallel import default_jobs, parse_many, render_many
+from .render.deps import Fingerprints, digest, page_digest
+from .render.plan import Output, feed_pages, plan_outputs
 from .render.theme import load_theme
 from .vietnamese import VN_TZ
 from .writer import StagedOutput
@@ -36,13 +42,18 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     now: datetime | None = None  # the moment expiry is judged against; default: the clock
+    jobs: int | None = None  # worker processes; default: one per core
+    cache: bool = True  # False: ignore and do not write .xaweb-cache (a clean build)
 
 
 @dataclass
 class BuildResult:
     out_dir: Path
-    pages: int
-    files_written: int
+    pages: int  # content pages in the site
+    rendered: int  # outputs rendered this time
+    reused: int  # outputs unchanged since the last build
+    deleted: int  # outputs of the last build removed
+    static_copied: int
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -65,8 +76,21 @@ class _Timer:
         self._start = now
 
 
-def read_site(config: SiteConfig, files: SiteFiles, now: datetime, drafts: bool, problems: Problems) -> Site:
-    """Parse every content file and assemble the site (pure apart from `files`)."""
+@dataclass
+class _Parsed:
+    infos: dict[str, SectionInfo]
+    home_intro: str
+    pages: list[Page]
+    hashes: dict[str, str]  # source -> content hash
+    from_cache: set[str]  # sources whose page came from the cache (without body)
+
+
+def _parse_key(source_hash: str, info: SectionInfo) -> str:
+    # parse_page reads only the section's path and kind.
+    return digest(source_hash, info.path, info.kind)
+
+
+def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problems: Problems, progress: Progress) -> _Parsed:
     md = make_markdown()
     infos: dict[str, SectionInfo] = {}
     for path, source in files.section_indexes.items():
@@ -81,51 +105,96 @@ def read_site(config: SiteConfig, files: SiteFiles, now: datetime, drafts: bool,
             home_intro = parse_section(files.home_index.text, files.home_index.path, "", md).intro_html
         except PageError as exc:
             problems.extend(exc.problems)
+
     root = SectionInfo(path="", source=None, title="")
-    pages: list[Page] = []
+    cached = cache.pages() if cache else {}
+    parsed = _Parsed(infos, home_intro, [], {}, set())
+    todo = []
     for source, section in files.pages:
-        try:
-            page, warnings = parse_page(source.text, source.path, infos.get(section, root), md)
-        except PageError as exc:
-            problems.extend(exc.problems)
-            continue
-        problems.extend(warnings)
-        pages.append(page)
+        source_hash = digest(source.text)
+        parsed.hashes[source.path] = source_hash
+        key = _parse_key(source_hash, infos.get(section, root))
+        hit = cached.get(source.path)
+        if hit and hit[0] == key:
+            parsed.pages.append(hit[1])
+            problems.extend(hit[2])
+            parsed.from_cache.add(source.path)
+        else:
+            todo.append((source.text, source.path, infos.get(section, root), key))
+
+    total = len(todo)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        progress("parse", done, total)
+
+    fresh = []
+    for key, page, page_problems in parse_many(todo, jobs, tick):
+        problems.extend(page_problems)
+        if page is not None:
+            parsed.pages.append(page)
+            fresh.append((key, page, [p for p in page_problems if p.level == "warning"]))
+    if cache is not None:
+        cache.store_pages(fresh, keep=set(parsed.hashes))
+    # Workers finish in any order; the site must not depend on it.
+    parsed.pages.sort(key=lambda p: p.source)
+    return parsed
+
+
+def _assemble(config: SiteConfig, parsed: _Parsed, pages: list[Page], files: SiteFiles, now: datetime, drafts: bool) -> tuple[Site, list[Problem]]:
     sizes = {url: path.stat().st_size for url, path in files.static.items()}
-    site, assembly_problems = assemble_site(config, infos, pages, now, home_intro, sizes, drafts)
-    problems.extend(assembly_problems)
-    return site
+    return assemble_site(config, parsed.infos, pages, now, parsed.home_intro, sizes, drafts)
 
 
-def render_outputs(renderer: Renderer, outputs: list[Output], problems: Problems, progress: Progress):
-    """Yield (path, bytes) for each output; failures are collected, not raised."""
-    total = len(outputs)
-    for done, out in enumerate(outputs, 1):
-        try:
-            yield out.path, renderer.render(out)
-        except RenderError as exc:
-            problems.extend([exc.problem])
-        if done % 50 == 0 or done == total:
-            progress("render", done, total)
+def _needed_bodies(site: Site, dirty: list[Output], from_cache: set[str]) -> set[str]:
+    """Cached pages keep no body in memory; load the bodies the dirty outputs show."""
+    needed = {o.subject for o in dirty if o.kind == "page"}
+    if site.config.feeds.full_content:  # type: ignore[attr-defined]
+        for out in dirty:
+            if out.kind in ("rss", "atom"):
+                needed.update(p.source for p in feed_pages(site, out))
+    return needed & from_cache
+
+
+def _static_stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildResult:
     site_dir = options.site_dir.resolve()
     out_dir = (options.out_dir or site_dir / DEFAULT_OUTPUT).resolve()
-    if out_dir == site_dir or out_dir in site_dir.parents or out_dir == site_dir / "content":
+    if out_dir == site_dir or out_dir in site_dir.parents or out_dir in (site_dir / "content", site_dir / "static"):
         raise BuildError([Problem("", None, f"thư mục đầu ra {out_dir} không được chứa mã nguồn của trang")])
     timer = _Timer()
     problems = Problems()
+    jobs = options.jobs or default_jobs()
 
     config = load_config(site_dir)
     theme = load_theme(config.theme, site_dir)
+    template_dirs = theme.template_dirs(site_dir)
     files = discover(site_dir, theme.static_dirs())
     problems.extend(files.problems)
     problems.raise_if_errors()
     timer.lap("discover")
 
+    cache = BuildCache(site_dir, out_dir) if options.cache else None
+    try:
+        return _build(options, config, template_dirs, files, cache, out_dir, site_dir, jobs, problems, timer, progress)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path], files: SiteFiles, cache: BuildCache | None,
+           out_dir: Path, site_dir: Path, jobs: int, problems: Problems, timer: _Timer, progress: Progress) -> BuildResult:
     now = options.now or datetime.now(VN_TZ)
-    site = read_site(config, files, now, options.drafts, problems)
+    parsed = parse_content(files, cache, jobs, problems, progress)
+    problems.raise_if_errors()
+    site, assembly_problems = _assemble(config, parsed, parsed.pages, files, now, options.drafts)
+    problems.extend(assembly_problems)
     problems.raise_if_errors()
     timer.lap("parse")
 
@@ -135,18 +204,55 @@ def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildResu
     for out in outputs:
         if "/" + out.path in files.static:
             problems.warn("static/" + out.path, None, f"tệp tĩnh bị thay bằng tệp do xaweb tạo ra ({out.url})")
+    fingerprint = Fingerprints(site, template_dirs, {p.source: page_digest(p, parsed.hashes[p.source]) for p in site.pages + site.root_pages})
+    current = {o.path: fingerprint(o) for o in outputs}
+    previous = cache.fingerprints() if cache is not None and out_dir.is_dir() else {}
+    dirty = [o for o in outputs if previous.get(o.path) != current[o.path]]
+    stale = [p for p in previous if p not in current]
 
-    renderer = Renderer(site, theme.template_dirs(site_dir), site_dir)
+    needed = _needed_bodies(site, dirty, parsed.from_cache)
+    if needed:
+        bodies = cache.bodies(needed) if cache is not None else {}
+        pages = [replace(p, body_html=bodies[p.source]) if p.source in needed else p for p in parsed.pages]
+        site, _ = _assemble(config, parsed, pages, files, now, options.drafts)
+    timer.lap("plan")
+
     staged = StagedOutput(out_dir)
     try:
-        staged.copy_tree(files.static)
-        written = staged.write_all(render_outputs(renderer, outputs, problems, progress))
-        timer.lap("render")
+        old_static = cache.static_stamps() if previous and cache is not None else {}
+        static_stamps = {url: _static_stamp(path) for url, path in files.static.items()}
+        changed_static = {url: path for url, path in files.static.items() if old_static.get(url) != static_stamps[url]}
+        staged.copy_tree(changed_static)
+        stale += [url.lstrip("/") for url in old_static if url not in files.static and url.lstrip("/") not in current]
+
+        def tick(n: int, done=[0]) -> None:  # noqa: B006 - a counter across calls
+            done[0] += n
+            progress("render", done[0], len(dirty))
+
+        written = set()
+        for path, render_problems in render_many(site, template_dirs, site_dir, staged.staging, dirty, jobs, tick):
+            problems.extend(render_problems)
+            if path:
+                written.add(path)
         problems.raise_if_errors(strict=options.strict)
-        staged.commit()
+        timer.lap("render")
+        if previous:
+            staged.apply(stale)
+        else:
+            staged.swap()
     except BaseException:
         staged.discard()
         raise
+    if cache is not None:
+        cache.store_outputs(current, static_stamps)
     timer.lap("write")
-    pages = len(site.pages) + len(site.root_pages)
-    return BuildResult(out_dir, pages, written + len(files.static), problems.warnings, timer.timings)
+    return BuildResult(
+        out_dir=out_dir,
+        pages=len(site.pages) + len(site.root_pages),
+        rendered=len(written),
+        reused=len(outputs) - len(dirty),
+        deleted=len(stale),
+        static_copied=len(changed_static),
+        warnings=problems.warnings,
+        timings=timer.timings,
+    )

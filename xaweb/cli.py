@@ -5,7 +5,9 @@ Exit codes: 0 success, 1 the site has problems (all listed), 2 usage errors.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -24,11 +26,11 @@ def _print_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
         click.secho(str(problem), fg=colour, err=True)
 
 
-def _fail(exc: BuildError) -> None:
+def _fail(exc: BuildError, what: str) -> None:
     _print_problems(exc.problems)
     errors = sum(p.level == "error" for p in exc.problems)
     warnings = len(exc.problems) - errors
-    click.secho(f"Không dựng được trang: {errors} lỗi, {warnings} cảnh báo.", fg="red", bold=True, err=True)
+    click.secho(f"{what}: {errors} lỗi, {warnings} cảnh báo.", fg="red", bold=True, err=True)
     sys.exit(1)
 
 
@@ -47,29 +49,76 @@ def cli() -> None:
     """xaweb: dựng trang thông tin điện tử của UBND xã, phường, đặc khu."""
 
 
+STAGE_NAMES = {"discover": "đọc tệp", "parse": "phân tích", "plan": "lập kế hoạch", "render": "dựng trang", "write": "ghi ra"}
+
+
+class ProgressLine:
+    """A live progress line on a terminal; nothing on a pipe (CI logs get the summary)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.start = time.perf_counter()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if not self.enabled or total < 100 or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        text = f"{STAGE_NAMES.get(stage, stage).capitalize()}: {done}/{total} ({now - self.start:.1f} giây)"
+        click.echo(f"\r\033[K{text}", nl=False, err=True)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", nl=False, err=True)
+
+
 @cli.command("build")
 @click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Thư mục đầu ra (mặc định: SITE/public).")
 @click.option("--drafts", is_flag=True, help="Dựng cả bản nháp (draft: true).")
 @click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
 @click.option("--now", "now", metavar="YYYY-MM-DD[THH:MM]", help="Thời điểm dùng để xét hết hạn (mặc định: bây giờ).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Số tiến trình song song (mặc định: số lõi CPU).")
+@click.option("--clean", is_flag=True, help="Dựng lại toàn bộ, không dùng và không ghi bộ nhớ đệm .xaweb-cache.")
 @click.option("--timings", is_flag=True, help="In thời gian của từng bước.")
-def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, now: str | None, timings: bool) -> None:
+def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, now: str | None, jobs: int | None, clean: bool, timings: bool) -> None:
     """Dựng trang web từ thư mục SITE (mặc định: thư mục hiện tại)."""
-    options = BuildOptions(site, output, drafts=drafts, strict=strict, now=_parse_now(now))
+    options = BuildOptions(site, output, drafts=drafts, strict=strict, now=_parse_now(now), jobs=jobs, cache=not clean)
+    progress = ProgressLine(sys.stderr.isatty() and not os.environ.get("CI"))
     try:
-        result = build(options)
+        result = build(options, progress)
     except BuildError as exc:
-        _fail(exc)
+        progress.clear()
+        _fail(exc, "Không dựng được trang")
         return
+    progress.clear()
     _print_problems(result.warnings)
     total = sum(result.timings.values())
-    click.echo(f"Đã dựng {result.pages} trang nội dung, ghi {result.files_written} tệp vào {result.out_dir} trong {total:.2f} giây.")
+    click.echo(
+        f"Đã dựng {result.pages} trang nội dung vào {result.out_dir} trong {total:.2f} giây: "
+        f"{result.rendered} tệp dựng mới, {result.reused} tệp giữ nguyên, {result.deleted} tệp xóa, "
+        f"{result.static_copied} tệp tĩnh chép."
+    )
     if result.warnings:
         click.secho(f"{len(result.warnings)} cảnh báo.", fg="yellow")
     if timings:
         for stage, seconds in result.timings.items():
-            click.echo(f"  {stage:<10} {seconds * 1000:8.1f} ms")
+            click.echo(f"  {STAGE_NAMES.get(stage, stage):<14} {seconds * 1000:8.1f} ms")
+
+
+@cli.command("serve")
+@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe.")
+@click.option("-p", "--port", default=1313, show_default=True, type=click.IntRange(0, 65535), help="Cổng.")
+@click.option("--drafts", is_flag=True, help="Hiện cả bản nháp.")
+def serve_command(site: Path, host: str, port: int, drafts: bool) -> None:
+    """Dựng, phục vụ trang tại máy này và tự tải lại trình duyệt khi sửa nội dung."""
+    from .serve import serve
+
+    serve(site, host, port, drafts, lambda text: click.echo(text, err=True))
 
 
 @cli.command("new")
@@ -86,7 +135,7 @@ def new_command(directory: Path, name: str, kind: str, province: str, base_url: 
     try:
         created = scaffold_site(directory, nfc(name), kind, nfc(province), base_url, code)
     except BuildError as exc:
-        _fail(exc)
+        _fail(exc, "Không tạo được trang mới")
         return
     click.echo(f"Đã tạo {len(created)} tệp trong {directory}.")
     click.echo(f"Dựng thử: xaweb build {directory}")

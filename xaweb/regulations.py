@@ -32,7 +32,8 @@ class RequiredSection:
     kind: str | None = None  # default page kind: "document", "procedure" or None (articles)
     freshness_days: int | None = None  # newest page should be younger than this
     description: str = ""  # one Vietnamese sentence: what belongs there
-    menu: bool = True  # False: linked from the footer rather than the main menu
+    menu: bool = True  # False: left out of the main menu (home page and sitemap list it)
+    footer: bool = False  # True: linked from the footer (policy pages)
 
     @property
     def parent(self) -> str | None:
@@ -107,11 +108,12 @@ def _section(index: int, item: Any) -> RequiredSection:
         freshness_days=item.get("freshness_days"),
         description=str(item.get("description") or ""),
         menu=item.get("menu", True),
+        footer=item.get("footer", False),
     )
     if not isinstance(section.weight, int) or isinstance(section.weight, bool):
         raise ValueError(f"{where}: 'weight' phải là số nguyên")
-    if not isinstance(section.required, bool) or not isinstance(section.menu, bool):
-        raise ValueError(f"{where}: 'required' và 'menu' phải là true/false")
+    if not all(isinstance(v, bool) for v in (section.required, section.menu, section.footer)):
+        raise ValueError(f"{where}: 'required', 'menu' và 'footer' phải là true/false")
     if section.kind is not None and section.kind not in PAGE_KINDS:
         raise ValueError(f"{where}: 'kind' phải là một trong: {', '.join(PAGE_KINDS)}")
     if section.freshness_days is not None and (

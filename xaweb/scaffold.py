@@ -138,7 +138,7 @@ def render_site(values: dict[str, str], today: date) -> dict[str, str | bytes]:
     sections = load_regulations()
     data = resources.files("xaweb") / "data" / "scaffold"
     footer_links = "".join(
-        f'    - title: "{s.title}"\n      url: "/{s.path}/"\n' for s in sections if not s.menu
+        f'    - title: "{s.title}"\n      url: "/{s.path}/"\n' for s in sections if s.footer
     ).rstrip("\n") or "    []"
     files: dict[str, str | bytes] = {
         CONFIG_FILE: _fill(data / "site.yaml", {**values, "footer_links": footer_links}),
@@ -179,7 +179,7 @@ def section_index(section: RequiredSection) -> str:
     if section.kind:
         lines.append(f"kind: {section.kind}")
     if not section.menu:
-        lines.append("menu: false  # không hiện trên trình đơn chính; có liên kết ở chân trang")
+        lines.append("menu: false  # không hiện trên trình đơn chính; có trên trang chủ và sơ đồ trang")
     if section.rule:
         lines.append(f"# Căn cứ: {section.rule}")
     lines += ["---", section.description, ""]

@@ -78,9 +78,15 @@ def collation_key(text: str) -> tuple:
             j += 1
         letter, tone = _split_letter(decomposed[i:j])
         rank = _LETTER_RANK.get(letter)
-        # Letters outside the alphabet (f, j, w, z, digits, punctuation) sort
-        # after it, in code-point order.
-        primary.append((0, rank, "") if rank is not None else (1, 0, letter))
+        if letter.isspace():
+            # Word by word, as dictionaries do: "An ninh" before "Anh".
+            primary.append((-1, 0, ""))
+        elif rank is not None:
+            primary.append((0, rank, ""))
+        else:
+            # Letters outside the alphabet (f, j, w, z, digits, punctuation)
+            # sort after it, in code-point order.
+            primary.append((1, 0, letter))
         secondary.append(tone)
         i = j
     return (primary, secondary, text)

@@ -1,8 +1,10 @@
 """Write a build's files so that a failure never leaves a half-written site.
 
-Files go into a fresh sibling folder; only when every file is written does it
-replace the old output (two renames on the same filesystem). If anything fails
-before the swap, the previous output is left exactly as it was.
+Files are written into a staging folder beside the output. Only when every
+file is written does the output change: a full build swaps the whole folder in
+(two renames on the same filesystem); an incremental build moves each changed
+file over its old version (one atomic rename each) and deletes stale files.
+If anything fails before that, the previous output is left exactly as it was.
 """
 
 from __future__ import annotations
@@ -47,14 +49,8 @@ class StagedOutput:
         for url_path, source in files.items():
             self.copy(url_path.lstrip("/"), source)
 
-    def write_all(self, outputs: Iterable[tuple[str, bytes]]) -> int:
-        count = 0
-        for rel_path, data in outputs:
-            self.write(rel_path, data)
-            count += 1
-        return count
-
-    def commit(self) -> None:
+    def swap(self) -> None:
+        """Replace the whole output folder with the staging folder."""
         if self.target.exists():
             os.replace(self.target, self.old)
             os.replace(self.staging, self.target)
@@ -63,5 +59,28 @@ class StagedOutput:
             self.target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging, self.target)
 
+    def apply(self, stale: Iterable[str]) -> None:
+        """Move every staged file into the output folder, then delete `stale` paths."""
+        for path in sorted(self.staging.rglob("*")):
+            if path.is_file():
+                target = self.target / path.relative_to(self.staging)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+        for rel_path in stale:
+            target = self.target / rel_path
+            target.unlink(missing_ok=True)
+            _prune_empty(target.parent, self.target)
+        self.discard()
+
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _prune_empty(folder: Path, root: Path) -> None:
+    """Remove folders left empty by deleted outputs, up to (not including) `root`."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -24,9 +24,23 @@ class YamlSyntaxError(Exception):
         super().__init__(message)
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """Reads dates as text, so an impossible one ("2024-02-31") reaches the
+    validators, which name its key and line, instead of crashing the parser."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse(text: str) -> Any:
     try:
-        return yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
+        try:
+            return yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
+        except ValueError:  # an impossible date
+            return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

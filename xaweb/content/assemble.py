@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from typing import Iterable, Mapping
 
 from ..errors import Problem
@@ -89,7 +90,7 @@ def _with_parents(infos: Mapping[str, SectionInfo]) -> dict[str, SectionInfo]:
 def _finish(page: Page, now: datetime, static_files: Mapping[str, int], problems: list[Problem]) -> Page:
     """Facts that depend on the build, not the file: expiry, attachment sizes."""
     changes: dict = {}
-    if page.expires and page.expires <= now:
+    if page.expires and is_expired(page.expires, now):
         changes["expired"] = True
     doc = page.document
     if doc and doc.file and doc.file.startswith("/"):
@@ -103,6 +104,13 @@ def _finish(page: Page, now: datetime, static_files: Mapping[str, int], problems
         if not page.image_alt:
             problems.append(Problem(page.source, None, "ảnh đại diện thiếu 'image_alt' (mô tả ảnh cho người khiếm thị)", "warning"))
     return replace(page, **changes) if changes else page
+
+
+def is_expired(expires: datetime, now: datetime) -> bool:
+    """A date without a time ('expires: 2024-03-31') is valid through that whole day."""
+    if expires.time() == dt_time(0, 0):
+        expires += timedelta(days=1)
+    return now >= expires
 
 
 def _drop_collisions(pages: list[Page], problems: list[Problem]) -> list[Page]:

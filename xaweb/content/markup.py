@@ -60,6 +60,8 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 _WS = re.compile(r"\s+")
 _TAGS = re.compile(r"<[^>]+>")
+_BLOCK_TAGS = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|tr|td|th|blockquote|pre|figure|figcaption|hr|br)\b[^>]*>")
+_FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>|<sup id="fnref[^"]*">.*?</sup>', re.S)
 
 
 def _slug(value: str) -> str:
@@ -108,8 +110,8 @@ def _flatten_toc(tokens: list[dict]) -> list[TocEntry]:
 
 def plain_text(html_text: str) -> str:
     """Visible text of an HTML fragment, whitespace collapsed."""
-    without_notes = re.sub(r'<div class="footnote">.*?</div>', "", html_text, flags=re.S)
-    return _WS.sub(" ", html.unescape(_TAGS.sub(" ", without_notes))).strip()
+    text = _BLOCK_TAGS.sub(" ", _FOOTNOTES.sub("", html_text))
+    return _WS.sub(" ", html.unescape(_TAGS.sub("", text))).strip()
 
 
 def summarize(html_text: str, limit: int = 200) -> str:

@@ -195,13 +195,13 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
     elif kind == PROCEDURE:
         procedure = _procedure(kind_values, finder, source, problems)
 
-    errors = [p for p in problems if p.level == "error"]
-    if errors:
+    slug = values.get("slug") or slugify(title or "")
+    if "slug" in values and slugify(slug) != slug:
+        problems.append(finder.problem(("slug",), f"'slug': '{slug}' chỉ được gồm chữ thường không dấu, số và dấu gạch ngang"))
+    elif title and not slug:
+        problems.append(finder.problem(("title",), "tiêu đề không tạo được đường dẫn; hãy thêm 'slug'"))
+    if any(p.level == "error" for p in problems):
         raise PageError(problems)
-
-    slug = values.get("slug") or slugify(title)
-    if not slug or slugify(slug) != slug:
-        raise PageError([finder.problem(("slug",), f"'slug': '{slug}' chỉ được gồm chữ thường không dấu, số và dấu gạch ngang")])
     body_html, toc = markup.render_markdown(md, body)
     url = f"/{section.path}/{slug}/" if section.path else f"/{slug}/"
     page = Page(

@@ -36,8 +36,9 @@ def build_feed(
     fg.title(title)
     fg.description(description or title)
     fg.subtitle(description or title)
-    fg.link(href=home_url, rel="alternate")
+    # feedgen uses the last link as RSS's <link>, which must be the HTML page.
     fg.link(href=self_url, rel="self")
+    fg.link(href=home_url, rel="alternate")
     fg.language(language)
     fg.author(name=publisher)
     fg.generator("xaweb")

@@ -1,0 +1,278 @@
+"""xaweb.content.assemble: drafts, expiry, collisions, attachments, sections, order, tags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from xaweb.content.assemble import assemble_site, sort_pages
+from xaweb.content.markup import make_markdown
+from xaweb.content.model import DOCUMENT, DocumentInfo, Page, SectionInfo
+from xaweb.content.parse import parse_page
+from xaweb.vietnamese import VN_TZ, slugify
+
+NOW = datetime(2024, 6, 1, 9, 0, tzinfo=VN_TZ)
+CONFIG = object()  # assemble_site does not look into the config
+
+
+def d(*args) -> datetime:
+    return datetime(*args, tzinfo=VN_TZ)
+
+
+def page(title: str, section: str = "tin-tuc", slug: str | None = None, source: str | None = None, **kw) -> Page:
+    slug = slug or slugify(title)
+    url = f"/{section}/{slug}/" if section else f"/{slug}/"
+    source = source or (f"content/{section}/{slug}.md" if section else f"content/{slug}.md")
+    return Page(source=source, section=section, slug=slug, url=url, kind=kw.pop("kind", "article"),
+                title=title, body_html="<p>x</p>", summary="x", **kw)
+
+
+def infos(*paths: str, **by_path: SectionInfo) -> dict[str, SectionInfo]:
+    out = {p: SectionInfo(p, f"content/{p}/_index.md", p.rsplit("/", 1)[-1].capitalize()) for p in paths}
+    out.update({k.replace("__", "/"): v for k, v in by_path.items()})
+    return out
+
+
+def build(pages, sections=("tin-tuc",), **kw):
+    return assemble_site(CONFIG, infos(*sections), pages, NOW, **kw)
+
+
+def titles(pages) -> list[str]:
+    return [p.title for p in pages]
+
+
+# --- drafts -------------------------------------------------------------------
+
+
+def test_drafts_are_excluded_by_default():
+    site, problems = build([page("Bản nháp", draft=True, date=d(2024, 5, 1)), page("Đã đăng", date=d(2024, 4, 1))])
+    assert problems == []
+    assert titles(site.pages) == ["Đã đăng"]
+    assert titles(site.section("tin-tuc").pages) == ["Đã đăng"]
+
+
+def test_drafts_are_included_on_request():
+    site, _ = build([page("Bản nháp", draft=True, date=d(2024, 5, 1)), page("Đã đăng", date=d(2024, 4, 1))], drafts=True)
+    assert titles(site.pages) == ["Bản nháp", "Đã đăng"]
+
+
+# --- expiry -------------------------------------------------------------------
+
+
+def test_expired_pages_keep_their_url_but_leave_lists_and_tags():
+    pages = [
+        page("Hết hạn", date=d(2024, 3, 1), expires=d(2024, 5, 31), tags=("Thông báo",)),
+        page("Hết hạn đúng lúc", date=d(2024, 3, 2), expires=NOW, tags=("Thông báo",)),
+        page("Còn hạn", date=d(2024, 2, 1), expires=d(2024, 6, 1, 9, 1), tags=("Thông báo",)),
+        page("Không hạn", date=d(2024, 1, 1), tags=("Riêng",)),
+    ]
+    site, problems = build(pages)
+    assert problems == []
+    by_title = {p.title: p for p in site.pages}
+    assert by_title["Hết hạn"].expired is True
+    assert by_title["Hết hạn đúng lúc"].expired is True  # expires <= now
+    assert by_title["Còn hạn"].expired is False
+    assert by_title["Không hạn"].expired is False
+    # Still built (site.pages and Section.pages), but not listed.
+    assert len(site.pages) == 4
+    section = site.section("tin-tuc")
+    assert len(section.pages) == 4
+    assert titles(section.listed) == ["Còn hạn", "Không hạn"]
+    assert titles(site.listed_pages) == ["Còn hạn", "Không hạn"]
+    tags = {t.name: titles(t.pages) for t in site.tags}
+    assert tags == {"Riêng": ["Không hạn"], "Thông báo": ["Còn hạn"]}
+
+
+def test_tag_with_only_expired_pages_disappears():
+    site, _ = build([page("Cũ", expires=d(2024, 1, 1), tags=("Lũ lụt",)), page("Mới", tags=("Khác",))])
+    assert [t.slug for t in site.tags] == ["khac"]
+
+
+def test_date_only_expires_keeps_the_page_listed_through_that_day():
+    # docs/content.md: "expires: 2024-03-31  # after this the page drops off lists".
+    md = make_markdown()
+    section = SectionInfo("thong-bao", None, "Thông báo")
+    parsed, _ = parse_page("---\ntitle: Lịch tiếp dân\nexpires: 2024-03-31\n---\n", "content/thong-bao/a.md", section, md)
+    on_that_day = datetime(2024, 3, 31, 10, 0, tzinfo=VN_TZ)
+    site, _ = assemble_site(CONFIG, {"thong-bao": section}, [parsed], on_that_day)
+    assert site.pages[0].expired is False
+    assert titles(site.section("thong-bao").listed) == ["Lịch tiếp dân"]
+
+
+def test_site_lastmod_ignores_expired_pages():
+    site, _ = build([page("Cũ", date=d(2024, 5, 30), expires=d(2024, 5, 31)), page("Mới", date=d(2024, 4, 1), updated=d(2024, 4, 20))])
+    assert site.lastmod == d(2024, 4, 20)
+    assert site.section("tin-tuc").lastmod == d(2024, 4, 20)
+
+
+# --- collisions -----------------------------------------------------------------
+
+
+def test_two_pages_with_one_url_is_an_error_naming_both():
+    first = page("Họp dân", source="content/tin-tuc/a-hop-dan.md")
+    second = page("Họp dân!", slug="hop-dan", source="content/tin-tuc/b-hop-dan.md")
+    site, problems = build([second, first])
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.level == "error"
+    assert problem.path == "content/tin-tuc/b-hop-dan.md"
+    assert "content/tin-tuc/a-hop-dan.md" in problem.message
+    assert "/tin-tuc/hop-dan/" in problem.message
+    # The first file (by path) keeps the URL; nothing is silently overwritten twice.
+    assert [p.source for p in site.pages] == ["content/tin-tuc/a-hop-dan.md"]
+
+
+def test_reserved_section_name_is_reported():
+    site, problems = assemble_site(CONFIG, infos("the"), [], NOW)
+    assert len(problems) == 1
+    assert problems[0].path == "content/the/_index.md"
+    assert "'the'" in problems[0].message
+
+
+# --- attachments and images ---------------------------------------------------
+
+
+def doc_page(file: str | None, title: str = "Quyết định 15") -> Page:
+    info = DocumentInfo("15/2024/QĐ-UBND", "Quyết định", "UBND xã", issued=d(2024, 1, 15), file=file)
+    return page(title, section="van-ban", kind=DOCUMENT, date=d(2024, 1, 15), document=info)
+
+
+def test_missing_attachment_is_an_error():
+    _, problems = build([doc_page("/files/van-ban/qd-15.pdf")], sections=("van-ban",), static_files={"/files/khac.pdf": 10})
+    assert len(problems) == 1
+    assert problems[0].level == "error"
+    assert problems[0].path == "content/van-ban/quyet-dinh-15.md"
+    assert "static/files/van-ban/qd-15.pdf" in problems[0].message
+
+
+def test_attachment_size_is_filled_from_static_files():
+    site, problems = build([doc_page("/files/van-ban/qd-15.pdf")], sections=("van-ban",),
+                           static_files={"/files/van-ban/qd-15.pdf": 245_760})
+    assert problems == []
+    assert site.section("van-ban").pages[0].document.file_size == 245_760
+    assert site.pages[0].document.file_size == 245_760
+
+
+def test_external_attachment_needs_no_static_file():
+    site, problems = build([doc_page("https://vanban.danang.gov.vn/qd-15.pdf")], sections=("van-ban",))
+    assert problems == []
+    assert site.pages[0].document.file_size is None
+
+
+def test_missing_image_alt_is_a_warning():
+    _, problems = build([page("Có ảnh", image="/images/a.jpg")], static_files={"/images/a.jpg": 100})
+    assert len(problems) == 1
+    assert problems[0].level == "warning"
+    assert "'image_alt'" in problems[0].message
+
+
+def test_image_with_alt_and_file_is_fine():
+    _, problems = build([page("Có ảnh", image="/images/a.jpg", image_alt="Hội nghị")], static_files={"/images/a.jpg": 100})
+    assert problems == []
+
+
+def test_missing_image_file_is_an_error():
+    _, problems = build([page("Có ảnh", image="/images/khong-co.jpg", image_alt="Ảnh")])
+    assert [p.level for p in problems] == ["error"]
+    assert "static/images/khong-co.jpg" in problems[0].message
+
+
+# --- sections -----------------------------------------------------------------
+
+
+def test_nested_sections_imply_their_parents():
+    pages = [page("Dự toán 2024", section="cong-khai/ngan-sach")]
+    site, problems = assemble_site(CONFIG, infos("cong-khai/ngan-sach", "tin-tuc"), pages, NOW)
+    assert problems == []
+    parent = site.section("cong-khai")
+    assert parent is not None
+    assert parent.info.source is None
+    assert parent.title == "Cong khai"
+    assert parent.children == ("cong-khai/ngan-sach",)
+    assert parent.pages == ()
+    child = site.section("cong-khai/ngan-sach")
+    assert child.parent == "cong-khai"
+    assert titles(child.pages) == ["Dự toán 2024"]
+    assert [s.path for s in site.top_sections] == ["cong-khai", "tin-tuc"]
+
+
+def test_deeply_nested_section_implies_every_ancestor():
+    site, _ = assemble_site(CONFIG, infos("a/b/c"), [], NOW)
+    assert {s.path for s in site.sections} == {"a", "a/b", "a/b/c"}
+    assert site.section("a").children == ("a/b",)
+    assert site.section("a/b").children == ("a/b/c",)
+
+
+def test_sections_ordered_by_weight_then_vietnamese_title():
+    sections = {
+        "z": SectionInfo("z", None, "Đời sống", weight=0),
+        "y": SectionInfo("y", None, "Dân vận", weight=0),
+        "x": SectionInfo("x", None, "Anh hùng", weight=5),
+    }
+    site, _ = assemble_site(CONFIG, sections, [], NOW)
+    assert [s.title for s in site.sections] == ["Dân vận", "Đời sống", "Anh hùng"]
+
+
+def test_root_pages_are_separate_and_sorted_by_weight():
+    pages = [page("Liên hệ", section="", weight=2), page("Giới thiệu", section="", weight=1), page("Tin", date=d(2024, 1, 1))]
+    site, _ = build(pages)
+    assert titles(site.root_pages) == ["Giới thiệu", "Liên hệ"]
+    assert titles(site.pages) == ["Tin"]
+
+
+# --- order --------------------------------------------------------------------
+
+
+def test_date_order_is_newest_first_with_pinned_on_top():
+    pages = [
+        page("Cũ nhất", date=d(2023, 1, 1)),
+        page("Mới nhất", date=d(2024, 5, 1)),
+        page("Ghim cũ", date=d(2022, 1, 1), pinned=True),
+        page("Giữa", date=d(2024, 1, 1)),
+        page("Không ngày"),
+    ]
+    assert titles(sort_pages(pages, "date")) == ["Ghim cũ", "Mới nhất", "Giữa", "Cũ nhất", "Không ngày"]
+    site, _ = build(pages)
+    assert titles(site.section("tin-tuc").pages) == ["Ghim cũ", "Mới nhất", "Giữa", "Cũ nhất", "Không ngày"]
+    # The site-wide list ignores pinning.
+    assert titles(site.pages) == ["Mới nhất", "Giữa", "Cũ nhất", "Ghim cũ", "Không ngày"]
+
+
+def test_same_date_breaks_ties_by_vietnamese_title():
+    pages = [page("Đường", date=d(2024, 1, 1)), page("Dân", date=d(2024, 1, 1)), page("Zalo", date=d(2024, 1, 1))]
+    assert titles(sort_pages(pages, "date")) == ["Dân", "Đường", "Zalo"]
+
+
+def test_weight_order():
+    pages = [page("Ba", weight=3), page("Một", weight=1), page("Hai b", weight=2), page("Hai a", weight=2)]
+    assert titles(sort_pages(pages, "weight")) == ["Một", "Hai a", "Hai b", "Ba"]
+
+
+def test_title_order_is_vietnamese_a_to_z():
+    pages = [page(t) for t in ["Zen", "Đào tạo", "Dân số", "Ánh sáng", "Ăn uống", "Bảo hiểm", "Ơn nghĩa", "Ô nhiễm"]]
+    assert titles(sort_pages(pages, "title")) == ["Ánh sáng", "Ăn uống", "Bảo hiểm", "Dân số", "Đào tạo", "Ô nhiễm", "Ơn nghĩa", "Zen"]
+
+
+def test_section_sort_setting_is_applied():
+    section = SectionInfo("gioi-thieu", None, "Giới thiệu", sort="weight")
+    pages = [page("B", section="gioi-thieu", weight=2, date=d(2024, 5, 1)), page("A", section="gioi-thieu", weight=1, date=d(2020, 1, 1))]
+    site, _ = assemble_site(CONFIG, {"gioi-thieu": section}, pages, NOW)
+    assert titles(site.section("gioi-thieu").pages) == ["A", "B"]
+
+
+# --- tags ---------------------------------------------------------------------
+
+
+def test_tags_merge_by_slug_and_sort_vietnamese_a_to_z():
+    pages = [
+        page("Một", source="content/tin-tuc/a.md", date=d(2024, 1, 1), tags=("Tiếp công dân", "Đất đai")),
+        page("Hai", source="content/tin-tuc/b.md", date=d(2024, 2, 1), tags=("tiep cong dan", "Dân số")),
+        page("Ba", source="content/tin-tuc/c.md", date=d(2024, 3, 1), tags=("TIẾP CÔNG DÂN", "An ninh", "Zalo", "!!!")),
+    ]
+    site, _ = build(pages)
+    assert [t.name for t in site.tags] == ["An ninh", "Dân số", "Đất đai", "Tiếp công dân", "Zalo"]
+    merged = next(t for t in site.tags if t.slug == "tiep-cong-dan")
+    assert merged.name == "Tiếp công dân"  # first spelling, by source path
+    assert merged.url == "/the/tiep-cong-dan/"
+    assert titles(merged.pages) == ["Ba", "Hai", "Một"]  # newest first

@@ -1,0 +1,183 @@
+"""xaweb.writer: a build replaces its output atomically, or leaves it untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xaweb.writer import OLD_SUFFIX, TMP_SUFFIX, StagedOutput
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under root -> its bytes (relative POSIX paths)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def folders(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir()}
+
+
+@pytest.fixture
+def old_site(tmp_path: Path) -> Path:
+    target = tmp_path / "public"
+    (target / "tin-tuc" / "trang" / "2").mkdir(parents=True)
+    (target / "index.html").write_bytes("<h1>Trang cũ</h1>".encode("utf-8"))
+    (target / "tin-tuc" / "index.html").write_bytes(b"old list")
+    (target / "tin-tuc" / "trang" / "2" / "index.html").write_bytes(b"old page 2")
+    (target / "stale.html").write_bytes(b"removed in the new build")
+    return target
+
+
+def siblings(target: Path) -> list[str]:
+    return sorted(p.name for p in target.parent.iterdir())
+
+
+# --- full build: swap ----------------------------------------------------------
+
+
+def test_swap_replaces_the_old_folder(old_site: Path):
+    staged = StagedOutput(old_site)
+    assert staged.staging == old_site.with_name("public" + TMP_SUFFIX)
+    staged.write("index.html", "<h1>Trang mới</h1>".encode("utf-8"))
+    staged.write("the/an-ninh/index.html", b"tag page")
+    # Nothing is visible before the swap.
+    assert (old_site / "index.html").read_bytes() == "<h1>Trang cũ</h1>".encode("utf-8")
+    assert not (old_site / "the").exists()
+    staged.swap()
+    assert snapshot(old_site) == {
+        "index.html": "<h1>Trang mới</h1>".encode("utf-8"),
+        "the/an-ninh/index.html": b"tag page",
+    }
+    assert siblings(old_site) == ["public"]  # no staging or old folder left behind
+
+
+def test_swap_creates_a_missing_target(tmp_path: Path):
+    target = tmp_path / "deep" / "public"
+    staged = StagedOutput(target)
+    for path, data in [("index.html", b"a"), ("404.html", b"b"), ("the/index.html", b"c")]:
+        staged.write(path, data)
+    staged.swap()
+    assert snapshot(target) == {"404.html": b"b", "index.html": b"a", "the/index.html": b"c"}
+    assert siblings(target) == ["public"]
+
+
+# --- failures: discard ------------------------------------------------------------
+
+
+def test_discard_leaves_the_old_folder_byte_identical(old_site: Path):
+    before = snapshot(old_site)
+    before_folders = folders(old_site)
+    staged = StagedOutput(old_site)
+    staged.write("index.html", b"half-written new build")
+    staged.write("tin-tuc/index.html", b"new list")
+    staged.discard()
+    assert snapshot(old_site) == before
+    assert folders(old_site) == before_folders
+    assert not staged.staging.exists()
+    assert siblings(old_site) == ["public"]
+
+
+def test_failure_in_the_middle_keeps_the_old_site(old_site: Path):
+    before = snapshot(old_site)
+
+    def outputs():
+        yield "index.html", b"new"
+        raise RuntimeError("render failed")
+
+    staged = StagedOutput(old_site)
+    with pytest.raises(RuntimeError, match="render failed"):
+        try:
+            for path, data in outputs():
+                staged.write(path, data)
+            staged.swap()
+        except BaseException:
+            staged.discard()
+            raise
+    assert snapshot(old_site) == before
+    assert siblings(old_site) == ["public"]
+
+
+# --- leftovers from a crashed build ------------------------------------------------
+
+
+def test_leftover_tmp_folder_from_a_crashed_build_is_cleaned(old_site: Path):
+    leftover = old_site.with_name(old_site.name + TMP_SUFFIX)
+    (leftover / "junk").mkdir(parents=True)
+    (leftover / "junk" / "half.html").write_bytes(b"from a crash")
+    (leftover / "index.html").write_bytes(b"crashed build")
+    before = snapshot(old_site)
+    staged = StagedOutput(old_site)
+    assert staged.staging == leftover
+    assert list(leftover.iterdir()) == []  # a fresh, empty staging folder
+    assert snapshot(old_site) == before  # the live site is not touched by the cleanup
+    staged.write("index.html", b"new")
+    staged.swap()
+    assert snapshot(old_site) == {"index.html": b"new"}
+
+
+def test_leftover_old_folder_is_cleaned(old_site: Path):
+    leftover_old = old_site.with_name(old_site.name + OLD_SUFFIX)
+    leftover_old.mkdir()
+    (leftover_old / "index.html").write_bytes(b"very old")
+    staged = StagedOutput(old_site)
+    assert not leftover_old.exists()
+    staged.write("index.html", b"new")
+    staged.swap()
+    assert siblings(old_site) == ["public"]
+    assert snapshot(old_site) == {"index.html": b"new"}
+
+
+# --- incremental build: apply ------------------------------------------------------
+
+
+def test_apply_moves_changed_files_and_keeps_the_rest(old_site: Path):
+    staged = StagedOutput(old_site)
+    staged.write("tin-tuc/index.html", b"new list")
+    staged.write("tin-tuc/moi/index.html", b"new page")
+    staged.apply([])
+    assert snapshot(old_site) == {
+        "index.html": "<h1>Trang cũ</h1>".encode("utf-8"),  # unchanged output kept as is
+        "stale.html": b"removed in the new build",
+        "tin-tuc/index.html": b"new list",
+        "tin-tuc/moi/index.html": b"new page",
+        "tin-tuc/trang/2/index.html": b"old page 2",
+    }
+    assert siblings(old_site) == ["public"]
+
+
+def test_apply_deletes_stale_files_and_prunes_empty_folders(old_site: Path):
+    staged = StagedOutput(old_site)
+    staged.write("index.html", b"new home")
+    staged.apply(["stale.html", "tin-tuc/trang/2/index.html", "da-xoa/khong-co.html"])
+    assert snapshot(old_site) == {"index.html": b"new home", "tin-tuc/index.html": b"old list"}
+    # tin-tuc/trang/2 and tin-tuc/trang became empty; tin-tuc still holds its list.
+    assert folders(old_site) == {"tin-tuc"}
+    assert old_site.is_dir()
+    assert siblings(old_site) == ["public"]
+
+
+def test_apply_never_removes_the_output_folder_itself(tmp_path: Path):
+    target = tmp_path / "public"
+    target.mkdir()
+    (target / "only.html").write_bytes(b"x")
+    staged = StagedOutput(target)
+    staged.apply(["only.html"])
+    assert target.is_dir()
+    assert list(target.iterdir()) == []
+
+
+# --- static files -------------------------------------------------------------------
+
+
+def test_copy_tree_copies_static_files(tmp_path: Path):
+    static = tmp_path / "static"
+    (static / "files").mkdir(parents=True)
+    (static / "files" / "qd-15.pdf").write_bytes(b"%PDF-1.4 test")
+    (static / "logo.png").write_bytes(b"\x89PNG")
+    target = tmp_path / "public"
+    staged = StagedOutput(target)
+    staged.copy_tree({"/files/qd-15.pdf": static / "files" / "qd-15.pdf", "/logo.png": static / "logo.png"})
+    staged.swap()
+    assert snapshot(target) == {"files/qd-15.pdf": b"%PDF-1.4 test", "logo.png": b"\x89PNG"}
+    assert snapshot(static) == {"files/qd-15.pdf": b"%PDF-1.4 test", "logo.png": b"\x89PNG"}  # sources untouched

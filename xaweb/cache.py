@@ -1,0 +1,113 @@
+"""The build cache in `<site>/.xaweb-cache/`: parsed pages and output fingerprints.
+
+One SQLite file (in the standard library, transactional, a single file CI can
+save and restore, safe on Windows). It holds:
+
+- `pages`: for each content file, the key it was parsed under (source hash,
+  section, parser version), the parsed page without its body, the body, and
+  its warnings. Bodies are stored apart so a rebuild loads only those it renders.
+- `outputs`: for each output folder and file, the fingerprint it was rendered under.
+- `static`: size and mtime of each static file copied, to copy only changes.
+
+The whole cache is keyed by xaweb's version and the Python version: after an
+upgrade it starts empty. Deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from . import __version__
+from .content.model import Page
+from .errors import Problem
+
+CACHE_DIR = ".xaweb-cache"
+SCHEMA = 2
+VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
+
+CachedPage = tuple[str, Page, list[Problem]]  # (parse key, page without body, warnings)
+
+
+class BuildCache:
+    def __init__(self, site_dir: Path, out_dir: Path):
+        self.dir = site_dir / CACHE_DIR
+        self.dir.mkdir(exist_ok=True)
+        (self.dir / ".gitignore").write_text("*\n", encoding="utf-8")
+        self.db = sqlite3.connect(self.dir / "build.sqlite3")
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._setup()
+        self.out_dir = str(out_dir)  # output records are kept per output folder
+
+    def _setup(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        if self._meta("version") != VERSION:
+            for table in ("pages", "outputs", "static"):
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
+            self.db.execute("DELETE FROM meta")
+            self._set_meta("version", VERSION)
+        self.db.execute("CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, key TEXT, page BLOB, body TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (out_dir TEXT, path TEXT, fingerprint TEXT, PRIMARY KEY (out_dir, path))")
+        self.db.execute("CREATE TABLE IF NOT EXISTS static (out_dir TEXT, path TEXT, stamp TEXT, PRIMARY KEY (out_dir, path))")
+        self.db.commit()
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # --- parsed pages ----------------------------------------------------------
+
+    def pages(self) -> dict[str, CachedPage]:
+        """Every cached page, without bodies."""
+        out = {}
+        for source, key, blob in self.db.execute("SELECT source, key, page FROM pages"):
+            page, warnings = pickle.loads(blob)
+            out[source] = (key, page, warnings)
+        return out
+
+    def bodies(self, sources: Iterable[str]) -> dict[str, str]:
+        sources = list(sources)
+        out: dict[str, str] = {}
+        for i in range(0, len(sources), 500):  # SQLite's limit on bound parameters
+            chunk = sources[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(f"SELECT source, body FROM pages WHERE source IN ({marks})", chunk))
+        return out
+
+    def store_pages(self, entries: Iterable[tuple[str, Page, list[Problem]]], keep: set[str]) -> None:
+        """Record newly parsed pages and forget files that no longer exist."""
+        from dataclasses import replace
+
+        rows = [
+            (page.source, key, pickle.dumps((replace(page, body_html=""), warnings), pickle.HIGHEST_PROTOCOL), page.body_html)
+            for key, page, warnings in entries
+        ]
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", rows)
+        stale = [(s,) for (s,) in self.db.execute("SELECT source FROM pages") if s not in keep]
+        self.db.executemany("DELETE FROM pages WHERE source = ?", stale)
+        self.db.commit()
+
+    # --- outputs -----------------------------------------------------------------
+
+    def fingerprints(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT path, fingerprint FROM outputs WHERE out_dir = ?", (self.out_dir,)))
+
+    def static_stamps(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT path, stamp FROM static WHERE out_dir = ?", (self.out_dir,)))
+
+    def store_outputs(self, fingerprints: dict[str, str], static: dict[str, str]) -> None:
+        """Replace the record of the output folder with what this build wrote."""
+        for table, rows in (("outputs", fingerprints), ("static", static)):
+            self.db.execute(f"DELETE FROM {table} WHERE out_dir = ?", (self.out_dir,))
+            self.db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", ((self.out_dir, k, v) for k, v in rows.items()))
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,139 @@
+"""Parsing and rendering across processes.
+
+The pipeline's parse and render steps are pure functions of their inputs, so
+they split across worker processes without changing a byte of output. Each
+worker keeps one Markdown instance and one Renderer (compiled templates) for
+its whole life. Where `fork` exists the workers inherit the assembled site;
+elsewhere (Windows) it is pickled to each worker once, at start.
+
+Small jobs stay in the calling process: starting workers costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from .content.markup import make_markdown
+from .content.model import Page, SectionInfo, Site
+from .content.parse import PageError, parse_page
+from .errors import Problem
+from .render.plan import Output
+from .render.renderer import Renderer, RenderError
+
+MIN_PARSE_PER_WORKER = 200
+MIN_RENDER_PER_WORKER = 300
+
+ParseJob = tuple[str, str, SectionInfo, str]  # (text, source, section, cache key)
+ParseResult = tuple[str, Page | None, list[Problem]]  # (cache key, page, problems)
+RenderResult = tuple[str, list[Problem]]  # (output path written, problems)
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _chunks(items: Sequence, n: int) -> list[Sequence]:
+    size = max(1, -(-len(items) // n))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# --- parsing -------------------------------------------------------------------
+
+_md = None
+
+
+def _parse_chunk(jobs: Sequence[ParseJob]) -> list[ParseResult]:
+    global _md
+    if _md is None:
+        _md = make_markdown()
+    results: list[ParseResult] = []
+    for text, source, section, key in jobs:
+        try:
+            page, warnings = parse_page(text, source, section, _md)
+            results.append((key, page, warnings))
+        except PageError as exc:
+            results.append((key, None, exc.problems))
+    return results
+
+
+def parse_many(jobs: list[ParseJob], workers: int, progress: Callable[[int], None]) -> Iterator[ParseResult]:
+    """Parse in order-independent chunks; yields results as chunks finish."""
+    if workers <= 1 or len(jobs) < 2 * MIN_PARSE_PER_WORKER:
+        for chunk in _chunks(jobs, max(1, len(jobs) // 50)):
+            results = _parse_chunk(chunk)
+            progress(len(results))
+            yield from results
+        return
+    with _context().Pool(workers) as pool:
+        for results in pool.imap_unordered(_parse_chunk, _chunks(jobs, workers * 8)):
+            progress(len(results))
+            yield from results
+
+
+# --- rendering -----------------------------------------------------------------
+
+_renderer: Renderer | None = None
+_staging: Path | None = None
+_pending: tuple[Site, list[Path], Path, Path] | None = None  # set before forking
+
+
+def _init_render(site: Site | None = None, template_dirs: list[Path] | None = None, site_dir: Path | None = None, staging: Path | None = None) -> None:
+    global _renderer, _staging
+    if site is None:  # forked: the parent's state is already here
+        assert _pending is not None
+        site, template_dirs, site_dir, staging = _pending
+    _renderer = Renderer(site, template_dirs, site_dir)  # type: ignore[arg-type]
+    _staging = staging
+
+
+def _render_chunk(outputs: Sequence[Output]) -> list[RenderResult]:
+    assert _renderer is not None and _staging is not None
+    results: list[RenderResult] = []
+    made: set[Path] = set()
+    for out in outputs:
+        try:
+            data = _renderer.render(out)
+        except RenderError as exc:
+            results.append(("", [exc.problem]))
+            continue
+        path = _staging / out.path
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+        results.append((out.path, []))
+    return results
+
+
+def render_many(site: Site, template_dirs: list[Path], site_dir: Path, staging: Path, outputs: list[Output],
+                workers: int, progress: Callable[[int], None]) -> Iterator[RenderResult]:
+    """Render outputs into `staging`; yields (path, problems) as chunks finish."""
+    global _pending
+    if workers <= 1 or len(outputs) < 2 * MIN_RENDER_PER_WORKER:
+        _init_render(site, template_dirs, site_dir, staging)
+        for chunk in _chunks(outputs, max(1, len(outputs) // 50)):
+            results = _render_chunk(chunk)
+            progress(len(results))
+            yield from results
+        return
+    ctx = _context()
+    if ctx.get_start_method() == "fork":
+        _pending = (site, template_dirs, site_dir, staging)
+        pool = ctx.Pool(workers, initializer=_init_render)
+    else:
+        pool = ctx.Pool(workers, initializer=_init_render, initargs=(site, template_dirs, site_dir, staging))
+    try:
+        with pool:
+            for results in pool.imap_unordered(_render_chunk, _chunks(outputs, workers * 8)):
+                progress(len(results))
+                yield from results
+    finally:
+        _pending = None

@@ -1,0 +1,178 @@
+"""`xaweb serve`: build, serve on 127.0.0.1, rebuild on change, reload the browser.
+
+The site is built into `.xaweb-cache/serve/` (never `public/`), incrementally.
+HTML responses get a small live-reload script injected on the way out, so it
+never reaches a file. The script listens to a Server-Sent Events stream: a new
+build reloads the page; a failed build shows its problems as an overlay while
+the server keeps serving the last good build.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+
+from .build import BuildOptions, BuildResult, build
+from .cache import CACHE_DIR
+from .errors import BuildError
+
+EVENTS_PATH = "/__xaweb/events"
+SCRIPT_PATH = "/__xaweb/live.js"
+LIVE_SCRIPT = """(function () {
+  var overlay = null;
+  function show(text) {
+    if (!overlay) {
+      overlay = document.createElement("pre");
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:99999;margin:0;padding:2rem;overflow:auto;" +
+        "background:#fff;color:#8b0000;font:16px/1.5 monospace;white-space:pre-wrap;border:6px solid #8b0000";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = text;
+  }
+  var source = new EventSource("/__xaweb/events");
+  var seen = null;
+  source.onmessage = function (event) {
+    var data = JSON.parse(event.data);
+    if (data.error) { show(data.error); return; }
+    if (seen !== null && data.generation !== seen) { location.reload(); }
+    seen = data.generation;
+    if (overlay) { overlay.remove(); overlay = null; }
+  };
+})();
+"""
+
+
+@dataclass
+class BuildState:
+    """What the server tells browsers: the last good build's number, or the last error."""
+
+    generation: int = 0
+    error: str | None = None
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, error: str | None) -> None:
+        with self.changed:
+            if error is None:
+                self.generation += 1
+            self.error = error
+            self.changed.notify_all()
+
+    def message(self) -> str:
+        return json.dumps({"generation": self.generation, "error": self.error}, ensure_ascii=False)
+
+
+def make_handler(root: Path, state: BuildState, stopping: threading.Event) -> type[SimpleHTTPRequestHandler]:
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - signature of the base class
+            pass  # the terminal shows builds, not every request
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            if self.path == EVENTS_PATH:
+                return self._events()
+            if self.path == SCRIPT_PATH:
+                return self._send(LIVE_SCRIPT.encode("utf-8"), "text/javascript; charset=utf-8")
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if path.suffix == ".html" and path.is_file():
+                html = path.read_bytes()
+                tag = f'<script src="{SCRIPT_PATH}"></script>'.encode()
+                html = html.replace(b"</body>", tag + b"</body>", 1) if b"</body>" in html else html + tag
+                return self._send(html, "text/html; charset=utf-8")
+            if not path.exists() and (root / "404.html").is_file():
+                return self._send((root / "404.html").read_bytes(), "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
+            return super().do_GET()
+
+        def _send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _events(self) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            try:
+                last = None
+                while not stopping.is_set():
+                    message = state.message()
+                    if message != last:
+                        self.wfile.write(f"data: {message}\n\n".encode("utf-8"))
+                        self.wfile.flush()
+                        last = message
+                    with state.changed:
+                        state.changed.wait(timeout=1.0)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+def watched_paths(site_dir: Path) -> list[Path]:
+    from .render.theme import load_theme
+    from .config import load_config
+
+    paths = [site_dir / "site.yaml"] + [site_dir / d for d in ("content", "static", "templates", "themes")]
+    try:
+        paths += load_theme(load_config(site_dir).theme, site_dir).dirs
+    except BuildError:
+        pass  # a broken config still gets watched, so fixing it triggers a build
+    return [p for p in paths if p.exists()]
+
+
+def _ignored(change_path: str) -> bool:
+    parts = Path(change_path).parts
+    return CACHE_DIR in parts or "public" in parts or any(p.endswith((".xaweb-tmp", ".xaweb-old")) for p in parts)
+
+
+def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[str], None]) -> None:
+    import watchfiles
+
+    site_dir = site_dir.resolve()
+    out_dir = site_dir / CACHE_DIR / "serve"
+    state = BuildState()
+    stopping = threading.Event()
+
+    def rebuild() -> None:
+        started = time.perf_counter()
+        try:
+            result: BuildResult = build(BuildOptions(site_dir, out_dir, drafts=drafts))
+        except BuildError as exc:
+            text = "\n".join(map(str, exc.problems))
+            report(f"Lỗi khi dựng trang (vẫn phục vụ bản dựng trước):\n{text}")
+            state.publish(text)
+            return
+        report(f"Đã dựng lại: {result.rendered} tệp mới, {result.reused} giữ nguyên ({time.perf_counter() - started:.2f} giây).")
+        state.publish(None)
+
+    rebuild()
+    server = ThreadingHTTPServer((host, port), make_handler(out_dir, state, stopping))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    report(f"Đang phục vụ tại http://{host}:{server.server_address[1]}/ (Ctrl-C để dừng)")
+    try:
+        for _ in watchfiles.watch(*watched_paths(site_dir), watch_filter=lambda _c, p: not _ignored(p), stop_event=stopping):
+            rebuild()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stopping.set()
+        with state.changed:
+            state.changed.notify_all()
+        server.shutdown()
+        server.server_close()
+        report("Đã dừng.")
