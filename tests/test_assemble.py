@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-
-import pytest
 
 from xaweb.content.assemble import assemble_site, sort_pages
 from xaweb.content.markup import make_markdown
@@ -26,6 +25,10 @@ def page(title: str, section: str = "tin-tuc", slug: str | None = None, source: 
     source = source or (f"content/{section}/{slug}.md" if section else f"content/{slug}.md")
     return Page(source=source, section=section, slug=slug, url=url, kind=kw.pop("kind", "article"),
                 title=title, body_html="<p>x</p>", summary="x", **kw)
+
+
+def replace_body(p: Page, body: str) -> Page:
+    return replace(p, body_html=body)
 
 
 def infos(*paths: str, **by_path: SectionInfo) -> dict[str, SectionInfo]:
@@ -276,3 +279,51 @@ def test_tags_merge_by_slug_and_sort_vietnamese_a_to_z():
     assert merged.name == "Tiếp công dân"  # first spelling, by source path
     assert merged.url == "/the/tiep-cong-dan/"
     assert titles(merged.pages) == ["Ba", "Hai", "Một"]  # newest first
+
+
+# --- a site under a sub-path (base_url https://host/hoaphuoc/) ----------------------
+
+
+class SubPathConfig:
+    base_url = "https://danang.gov.vn/hoaphuoc/"
+
+
+def test_root_relative_links_in_bodies_get_the_base_path():
+    body = ('<p><a href="/hoi-dap/">Hỏi đáp</a> <img alt="Ảnh" src="/images/a.jpg"> '
+            '<a href="https://dichvucong.gov.vn/">DVC</a> <a href="//cdn.example/x.js">cdn</a> <a href="#fn:1">1</a></p>')
+    p = replace_body(page("Có liên kết"), body)
+    site, _ = assemble_site(SubPathConfig(), infos("tin-tuc"), [p], NOW)
+    assert site.pages[0].body_html == (
+        '<p><a href="/hoaphuoc/hoi-dap/">Hỏi đáp</a> <img alt="Ảnh" src="/hoaphuoc/images/a.jpg"> '
+        '<a href="https://dichvucong.gov.vn/">DVC</a> <a href="//cdn.example/x.js">cdn</a> <a href="#fn:1">1</a></p>'
+    )
+
+
+def test_links_are_untouched_for_a_site_at_the_root():
+    body = '<p><a href="/hoi-dap/">Hỏi đáp</a></p>'
+
+    class RootConfig:
+        base_url = "https://hoaphuoc.danang.gov.vn"
+
+    site, _ = assemble_site(RootConfig(), infos("tin-tuc"), [replace_body(page("A"), body)], NOW)
+    assert site.pages[0].body_html == body
+
+
+def test_section_and_home_intros_get_the_base_path_too():
+    # The intros are officer-written Markdown just like page bodies.
+    section = SectionInfo("tin-tuc", "content/tin-tuc/_index.md", "Tin tức", intro_html='<p>Xem <a href="/hoi-dap/">hỏi đáp</a>.</p>')
+    site, _ = assemble_site(SubPathConfig(), {"tin-tuc": section}, [], NOW,
+                            home_intro_html='<p><a href="/lien-he/">Liên hệ</a></p>')
+    assert site.section("tin-tuc").info.intro_html == '<p>Xem <a href="/hoaphuoc/hoi-dap/">hỏi đáp</a>.</p>'
+    assert site.home_intro_html == '<p><a href="/hoaphuoc/lien-he/">Liên hệ</a></p>'
+
+
+def test_code_samples_are_not_rewritten():
+    # Text that merely shows markup (escaped, inside <code>) is not a link.
+    md = make_markdown()
+    section = SectionInfo("tin-tuc", None, "Tin tức")
+    text = '---\ntitle: Hướng dẫn\n---\nViết liên kết như sau: `<a href="/hoi-dap/">`.\n'
+    parsed, _ = parse_page(text, "content/tin-tuc/huong-dan.md", section, md)
+    site, _ = assemble_site(SubPathConfig(), {"tin-tuc": section}, [parsed], NOW)
+    assert site.pages[0].body_html == parsed.body_html
+    assert 'href="/hoi-dap/"' in site.pages[0].body_html

@@ -62,6 +62,14 @@ def test_values_are_nfc_normalised_and_stripped():
     assert config.base_url == "https://hoaphuoc.danang.gov.vn"
 
 
+def test_choice_settings_are_checked_after_stripping_like_every_text_value():
+    # Every text setting is stripped ('  Hòa Phước ' -> 'Hòa Phước'); kind and
+    # base_url must be judged on the same stripped value they end up with.
+    config = parse_config(MINIMAL + "kind: 'phường '\nbase_url: ' https://hoaphuoc.gov.vn'\n")
+    assert config.kind == "phường"
+    assert config.base_url == "https://hoaphuoc.gov.vn"
+
+
 def test_unknown_key_names_its_line_and_suggests_the_right_one():
     messages = problems_of(MINIMAL + "bse_url: https://hoaphuoc.danang.gov.vn\n")
     assert len(messages) == 1
@@ -156,6 +164,11 @@ def test_impossible_date_like_value_is_read_as_text_not_a_crash():
     # '2024-02-31' looks like a YAML date but is not a real day: it stays text.
     config = parse_config(MINIMAL + "description: 2024-02-31\n")
     assert config.description == "2024-02-31"
+
+
+def test_impossible_date_in_a_number_setting_is_a_located_problem():
+    messages = problems_of(MINIMAL + "paginate: 2024-02-31\n")
+    assert messages == ["site.yaml:3: 'paginate': '2024-02-31' phải là số nguyên"]
 
 
 def test_nested_unknown_key_reports_its_own_line():

@@ -57,6 +57,12 @@ def test_toc_titles_are_unescaped_text(md):
     assert toc == (TocEntry(2, "thu-chi-ngan-sach", "Thu & chi ngân sách"),)
 
 
+def test_heading_ids_avoid_the_theme_s_own_ids(md):
+    html, toc = render_markdown(md, "## Nội dung\n\n## Liên hệ\n")
+    assert [e.id for e in toc] == ["muc-noi-dung", "lien-he"]
+    assert '<h2 id="muc-noi-dung">Nội dung</h2>' in html
+
+
 def test_toc_is_reset_between_documents(md):
     render_markdown(md, "## Cũ\n")
     _, toc = render_markdown(md, "Không có tiêu đề.\n")
@@ -134,6 +140,17 @@ def test_table_cell_style_only_keeps_text_align():
 
 def test_plain_text_collapses_whitespace_and_unescapes():
     assert plain_text("<p>Thu &amp; chi</p>\n\n<p>  ngân   sách </p>") == "Thu & chi ngân sách"
+
+
+def test_plain_text_separates_blocks_but_not_inline_markup(md):
+    html = render(md, "- Một\n- Hai\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\nDòng một  \nDòng hai, *nghiêng*.\n")
+    assert plain_text(html) == "Một Hai A B 1 2 Dòng một Dòng hai, nghiêng."
+
+
+def test_plain_text_separates_details_and_summary():
+    # <details>/<summary> are allowed (questions and answers pasted as HTML).
+    html = sanitize("<details><summary>Hỏi: Giờ làm việc?</summary>Đáp: 7 giờ 30.</details>")
+    assert plain_text(html) == "Hỏi: Giờ làm việc? Đáp: 7 giờ 30."
 
 
 def test_summarize_short_text_is_unchanged():

@@ -289,6 +289,7 @@ def test_explicit_invalid_slug_is_rejected(md, news, slug):
 def test_title_without_letters_gives_no_slug(md, news):
     problems = errors_of("---\ntitle: '!!!'\n---\n", news, md)
     assert ["'slug'" in p.message for p in problems] == [True]
+    assert problems[0].line == 2
 
 
 def test_root_page_url(md):

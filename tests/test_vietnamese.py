@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
 import tempfile
@@ -26,16 +27,11 @@ any_text = st.one_of(vi_text, st.text(max_size=40))
 
 
 # Hypothesis writes caches under ./.hypothesis by default, some of them while
-# pytest collects tests (before any fixture runs): keep them out of the repository.
+# pytest collects tests (before any fixture runs): keep them out of the repository,
+# in a temporary folder removed when the test process ends.
 _HYPOTHESIS_HOME = Path(tempfile.mkdtemp(prefix="xaweb-tests-hypothesis-"))
 set_hypothesis_home_dir(_HYPOTHESIS_HOME)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _remove_hypothesis_caches():
-    yield
-    shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
-
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 property_test = settings(database=None, max_examples=200, deadline=None)
 

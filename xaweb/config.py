@@ -173,12 +173,15 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
 def _check(data: dict, finder: LineFinder) -> list[Problem]:
     """Value rules beyond types; run on the raw mapping so they report even when a required key is missing."""
     out = []
-    kind, language, base_url = data.get("kind", "xã"), data.get("language", "vi"), data.get("base_url") or ""
+    def text(key: str, default: str) -> str:
+        return nfc(str(data.get(key) or default)).strip()
+
+    kind, language, base_url = text("kind", "xã"), text("language", "vi"), text("base_url", "")
     if kind not in KINDS:
         out.append(finder.problem(("kind",), f"'kind': '{kind}' không hợp lệ; chọn một trong: {', '.join(KINDS)}"))
     if language not in LANGUAGES:
         out.append(finder.problem(("language",), f"'language': '{language}' không hợp lệ; chọn vi hoặc en"))
-    if base_url and not re.match(r"https?://[^/\s]+(/\S*)?$", str(base_url)):
+    if base_url and not re.match(r"https?://[^/\s]+(/\S*)?$", base_url):
         out.append(finder.problem(("base_url",), f"'base_url': '{base_url}' phải là địa chỉ http(s)://…"))
     paginate = data.get("paginate", 10)
     if isinstance(paginate, int) and paginate < 1:

@@ -5,17 +5,20 @@ Pure: everything it needs (build time, which static files exist) is passed in.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 from typing import Iterable, Mapping
+from urllib.parse import urlsplit
 
 from ..errors import Problem
 from ..vietnamese import collation_key, slugify
 from .model import Page, Section, SectionInfo, Site, Tag
 
 RESERVED_TOP = {"the", "so-do-trang"}  # generated: tag pages and the HTML sitemap
+_ROOT_LINK = re.compile(r'(<[a-z][^<>]*?\s(?:href|src)=")/(?!/)')  # inside a tag, not in escaped text
 
 
 def _newest_first(page: Page) -> tuple:
@@ -44,10 +47,12 @@ def assemble_site(
     """-> (site, problems). `static_files` maps URL paths ('/files/a.pdf') to sizes."""
     static_files = static_files or {}
     problems: list[Problem] = []
-    published = [_finish(p, build_time, static_files, problems) for p in pages if drafts or not p.draft]
+    base_path = urlsplit(getattr(config, "base_url", "")).path.rstrip("/")
+    published = [_finish(p, build_time, static_files, base_path, problems) for p in pages if drafts or not p.draft]
     published = _drop_collisions(published, problems)
 
-    infos = _with_parents(infos)
+    infos = {p: replace(i, intro_html=_with_base_path(i.intro_html, base_path)) for p, i in _with_parents(infos).items()}
+    home_intro_html = _with_base_path(home_intro_html, base_path)
     by_section: dict[str, list[Page]] = defaultdict(list)
     for page in published:
         by_section[page.section].append(page)
@@ -87,9 +92,11 @@ def _with_parents(infos: Mapping[str, SectionInfo]) -> dict[str, SectionInfo]:
     return out
 
 
-def _finish(page: Page, now: datetime, static_files: Mapping[str, int], problems: list[Problem]) -> Page:
-    """Facts that depend on the build, not the file: expiry, attachment sizes."""
+def _finish(page: Page, now: datetime, static_files: Mapping[str, int], base_path: str, problems: list[Problem]) -> Page:
+    """Facts that depend on the build, not the file: expiry, attachment sizes, the site's base path."""
     changes: dict = {}
+    if base_path and page.body_html:
+        changes["body_html"] = _with_base_path(page.body_html, base_path)
     if page.expires and is_expired(page.expires, now):
         changes["expired"] = True
     doc = page.document
@@ -104,6 +111,11 @@ def _finish(page: Page, now: datetime, static_files: Mapping[str, int], problems
         if not page.image_alt:
             problems.append(Problem(page.source, None, "ảnh đại diện thiếu 'image_alt' (mô tả ảnh cho người khiếm thị)", "warning"))
     return replace(page, **changes) if changes else page
+
+
+def _with_base_path(html: str, base_path: str) -> str:
+    """'/hoi-dap/' in an officer's text means the site's own page, wherever the site is hosted."""
+    return _ROOT_LINK.sub(lambda m: f"{m[1]}{base_path}/", html) if base_path else html
 
 
 def is_expired(expires: datetime, now: datetime) -> bool:

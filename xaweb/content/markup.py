@@ -60,12 +60,22 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 _WS = re.compile(r"\s+")
 _TAGS = re.compile(r"<[^>]+>")
-_BLOCK_TAGS = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|tr|td|th|blockquote|pre|figure|figcaption|hr|br)\b[^>]*>")
+_BLOCK_TAGS = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|caption|thead|tbody|tfoot|tr|td|th|blockquote|pre|figure|figcaption|details|summary|hr|br)\b[^>]*>")
 _FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>|<sup id="fnref[^"]*">.*?</sup>', re.S)
 
 
+# Ids the default theme gives its own elements; a heading "Nội dung" must not
+# take the skip link's target.
+RESERVED_IDS = {
+    "noi-dung", "toc-title", "subsections-title", "proc-steps", "proc-papers", "proc-forms", "proc-details",
+    "home-doc-caption", "h-quick-links", "h-news", "h-leaders", "h-documents", "h-contact", "h-announcements",
+    "field-index-title", "doc-table-caption", "doc-summary-title",
+}
+
+
 def _slug(value: str) -> str:
-    return slugify(html.unescape(value)) or "muc"
+    slug = slugify(html.unescape(value)) or "muc"
+    return f"muc-{slug}" if slug in RESERVED_IDS else slug
 
 
 def make_markdown() -> markdown.Markdown:

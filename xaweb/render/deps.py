@@ -44,33 +44,53 @@ def page_digest(page: Page, source_hash: str) -> str:
     return digest(source_hash, page.section, page.expired, page.document.file_size if page.document else None)
 
 
+# Attributes of `site` that reach other pages' data. A page template that uses
+# one of them (a "latest news" sidebar on every article, say) depends on every page.
+SITE_WIDE = {"pages", "listed_pages", "root_pages", "tags", "lastmod", "listed"}
+
+
+def _reads_site_wide(ast: jinja2.nodes.Template) -> bool:
+    for node in ast.find_all(jinja2.nodes.Getattr):
+        attrs = []
+        while isinstance(node, (jinja2.nodes.Getattr, jinja2.nodes.Call, jinja2.nodes.Getitem, jinja2.nodes.Filter)):
+            if isinstance(node, jinja2.nodes.Getattr):
+                attrs.append(node.attr)
+            node = node.node
+        if isinstance(node, jinja2.nodes.Name) and node.name == "site" and SITE_WIDE & set(attrs):
+            return True
+    return False
+
+
 class TemplateDigests:
-    """Digest of a template together with every template it references."""
+    """Digest of a template with everything it references, and whether that reads site-wide data."""
 
     def __init__(self, template_dirs: list[Path]):
         self.loader = jinja2.FileSystemLoader([str(d) for d in template_dirs])
         self.env = jinja2.Environment(loader=self.loader)
-        self._cache: dict[str, str] = {}
+        self._cache: dict[str, tuple[str, bool]] = {}
 
-    def _refs(self, name: str) -> tuple[bytes, set[str]]:
+    def _read(self, name: str) -> tuple[bytes, set[str], bool]:
         source, _, _ = self.loader.get_source(self.env, name)
-        refs = meta.find_referenced_templates(self.env.parse(source))
+        ast = self.env.parse(source)
+        refs = list(meta.find_referenced_templates(ast))
         # A dynamic reference (None) could be any template: depend on all of them.
-        names = set(self.loader.list_templates()) if None in set(refs) else {r for r in refs if r}
-        return source.encode("utf-8"), names
+        names = set(self.loader.list_templates()) if None in refs else {r for r in refs if r}
+        return source.encode("utf-8"), names, _reads_site_wide(ast)
 
-    def __call__(self, name: str) -> str:
+    def __call__(self, name: str) -> tuple[str, bool]:
         if name not in self._cache:
             seen: dict[str, bytes] = {}
+            site_wide = False
             todo = [name]
             while todo:
                 current = todo.pop()
                 if current in seen:
                     continue
-                source, refs = self._refs(current)
+                source, refs, wide = self._read(current)
                 seen[current] = source
+                site_wide |= wide
                 todo.extend(refs)
-            self._cache[name] = digest(*sorted(seen.items()))
+            self._cache[name] = (digest(*sorted(seen.items())), site_wide)
         return self._cache[name]
 
 
@@ -84,6 +104,16 @@ class Fingerprints:
         sections = [(s.info, s.children) for s in site.sections]
         catalog = sorted(load_catalog(config.language).items())  # type: ignore[attr-defined]
         self.chrome = digest(__version__, pickle.dumps(config), sections, catalog)
+        self._everything: str | None = None
+
+    def _template(self, name: str) -> tuple[str, str | None]:
+        template, site_wide = self.templates(name)
+        if not site_wide:
+            return template, None
+        if self._everything is None:
+            site = self.site
+            self._everything = digest(self._of(site.pages + site.root_pages), [(t.slug, t.name) for t in site.tags], site.lastmod)
+        return template, self._everything
 
     def _of(self, pages: Iterable[Page]) -> str:
         return digest(*(self.pages[p.source] for p in pages))
@@ -96,7 +126,7 @@ class Fingerprints:
         site, kind = self.site, out.kind
         if kind == "page":
             page = self.by_source[out.subject]
-            return digest(kind, self.chrome, self.templates(PAGE_TEMPLATES.get(page.kind, "page.html")), self.pages[page.source])
+            return digest(kind, self.chrome, self._template(PAGE_TEMPLATES.get(page.kind, "page.html")), self.pages[page.source])
         if kind in ("list", "doc_filter", "tag"):
             pages, size = listing(site, out), per_page(site, out)
             shown = pages[(out.number - 1) * size : out.number * size]
@@ -107,17 +137,16 @@ class Fingerprints:
                 template = LIST_TEMPLATES.get(section.info.kind, "list.html")  # type: ignore[union-attr]
                 # Document lists link to every type and year of the section.
                 extra = [(k, len(v[1])) for k, v in document_filters(section.listed).items()]  # type: ignore[union-attr]
-            return digest(kind, out.url, self.chrome, self.templates(template), len(pages), self._of(shown), extra)
+            return digest(kind, out.url, self.chrome, self._template(template), len(pages), self._of(shown), extra)
         if kind == "home":
             blocks = [self._of(b) for b in home_blocks(site).values()]
-            return digest(kind, self.chrome, self.templates("home.html"), site.home_intro_html, blocks, site.lastmod)
+            return digest(kind, self.chrome, self._template("home.html"), site.home_intro_html, blocks, site.lastmod)
         if kind in ("rss", "atom"):
             return digest(kind, out.url, self.chrome, self._of(feed_pages(site, out)), site.lastmod)
         if kind in ("sitemap", "sitemap_xml", "tags"):
             template = {"sitemap": "sitemap.html", "tags": "tags.html"}.get(kind)
             every = self._of(site.pages + site.root_pages)
-            return digest(kind, self.chrome, template and self.templates(template), every, [(t.slug, len(t.pages)) for t in site.tags])
+            return digest(kind, self.chrome, template and self._template(template), every, [(t.slug, len(t.pages)) for t in site.tags])
         if kind == "not_found":
-            # The default 404 page suggests the newest pages.
-            return digest(kind, self.chrome, self.templates("404.html"), self._of(site.listed_pages[:10]))
+            return digest(kind, self.chrome, self._template("404.html"))
         return digest(kind, self.chrome)  # robots.txt

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
-from ..vietnamese import as_vn_datetime, collation_key, format_date, format_datetime
+from ..vietnamese import as_vn_datetime, collation_key, format_date, format_datetime, slugify
 
 
 def isodate(value: date | datetime) -> str:
@@ -48,4 +48,5 @@ def make_filters(base_url: str, lang: str) -> dict[str, Callable[..., Any]]:
         "absurl": absurl,
         "filesize": lambda s: filesize(s, lang),
         "sort_vi": sort_vi,
+        "slugify": slugify,
     }
