@@ -242,3 +242,38 @@ def _convert(tp: Any, value: Any, keys: KeyPath, finder: LineFinder, problems: l
         return value
     problems.append(finder.problem(keys, f"'{name}': {value!r} phải là {_TYPE_NAMES.get(tp, tp)}"))
     return None
+
+
+def reference() -> str:
+    """The Markdown reference of site.yaml, made from the schema (docs/config.md)."""
+    lines = ["# `site.yaml` reference", "", "Generated from `xaweb/config.py` (`python -m xaweb.config`). "
+             "Unknown keys are errors; every key but `name` and `province` has a default.", ""]
+
+    def table(cls: type, prefix: str) -> None:
+        nested = []
+        lines.extend([f"## `{prefix.rstrip('.') or 'site.yaml'}`", "", "| key | type | default | meaning |", "|---|---|---|---|"])
+        hints = typing.get_type_hints(cls)
+        for f in fields(cls):
+            tp = hints[f.name]
+            args = typing.get_args(tp)
+            if is_dataclass(tp):
+                type_name, default = "mapping", "—"
+                nested.append((tp, f"{prefix}{f.name}"))
+            elif typing.get_origin(tp) is tuple:
+                type_name, default = f"list of {args[0].__name__ if is_dataclass(args[0]) else 'text'}", "[]"
+                if is_dataclass(args[0]) and args[0] is not cls:
+                    nested.append((args[0], f"{prefix}{f.name}[]"))
+            else:
+                type_name = {str: "text", int: "integer", bool: "true/false"}[tp]
+                default = "required" if f.default is MISSING else (f"`{f.default}`" if f.default != "" else "—")
+            lines.append(f"| `{f.name}` | {type_name} | {default} | {f.metadata['doc']} |")
+        lines.append("")
+        for tp, name in nested:
+            table(tp, name + ".")
+
+    table(SiteConfig, "")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(reference(), end="")

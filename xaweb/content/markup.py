@@ -69,7 +69,7 @@ _FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>|<sup id="fnref[^"]*">.
 RESERVED_IDS = {
     "noi-dung", "toc-title", "subsections-title", "proc-steps", "proc-papers", "proc-forms", "proc-details",
     "home-doc-caption", "h-quick-links", "h-news", "h-leaders", "h-documents", "h-contact", "h-announcements",
-    "field-index-title", "doc-table-caption", "doc-summary-title",
+    "field-index-title", "doc-table-caption", "doc-summary-title", "h-more-sections",
 }
 
 
