@@ -327,3 +327,18 @@ def test_code_samples_are_not_rewritten():
     site, _ = assemble_site(SubPathConfig(), {"tin-tuc": section}, [parsed], NOW)
     assert site.pages[0].body_html == parsed.body_html
     assert 'href="/hoi-dap/"' in site.pages[0].body_html
+
+
+class CommitteeConfig:
+    base_url = "https://tanan.dongthap.gov.vn"
+    committee = "Ủy ban nhân dân xã Tân An"
+
+
+def test_documents_without_issuer_are_issued_by_the_committee():
+    md = make_markdown()
+    section = SectionInfo("van-ban", None, "Văn bản", kind=DOCUMENT)
+    text = "---\ntitle: Kế hoạch\nnumber: 01/KH-UBND\ndoc_type: Kế hoạch\ndate: 2024-01-02\n---\nNội dung.\n"
+    parsed, _ = parse_page(text, "content/van-ban/kh.md", section, md)
+    site, problems = assemble_site(CommitteeConfig(), {"van-ban": section}, [parsed], NOW)
+    assert problems == []
+    assert site.pages[0].document.issuer == "Ủy ban nhân dân xã Tân An"

@@ -340,3 +340,18 @@ def test_parse_section_rejects_invalid_sort_and_paginate(md):
     assert [p.line for p in problems] == [line_of(text, "sort: alphabet"), line_of(text, "paginate: 0")]
     assert "'alphabet'" in problems[0].message
     assert str(problems[0]).startswith("content/tin-tuc/_index.md:3: ")
+
+
+def test_parse_section_rejects_unknown_keys_with_a_suggestion(md):
+    text = "---\ntitle: Tin tức\nwieght: 3\n---\n"
+    with pytest.raises(PageError) as info:
+        parse_section(text, "content/tin-tuc/_index.md", "tin-tuc", md)
+    assert [str(p) for p in info.value.problems] == [
+        "content/tin-tuc/_index.md:3: khóa 'wieght' không dùng được trong _index.md; có phải ý bạn là 'weight'?"
+    ]
+
+
+def test_a_level_one_heading_in_the_body_becomes_h2(md, news):
+    page, _ = parse_page("---\ntitle: Tiêu đề\n---\n# Phần một\n\nNội dung.\n", SOURCE, news, md)
+    assert "<h1" not in page.body_html
+    assert '<h2 id="phan-mot">Phần một</h2>' in page.body_html

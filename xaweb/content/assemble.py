@@ -48,7 +48,8 @@ def assemble_site(
     static_files = static_files or {}
     problems: list[Problem] = []
     base_path = urlsplit(getattr(config, "base_url", "")).path.rstrip("/")
-    published = [_finish(p, build_time, static_files, base_path, problems) for p in pages if drafts or not p.draft]
+    committee = getattr(config, "committee", "")  # the default issuer of documents
+    published = [_finish(p, build_time, static_files, base_path, committee, problems) for p in pages if drafts or not p.draft]
     published = _drop_collisions(published, problems)
 
     infos = {p: replace(i, intro_html=_with_base_path(i.intro_html, base_path)) for p, i in _with_parents(infos).items()}
@@ -92,7 +93,7 @@ def _with_parents(infos: Mapping[str, SectionInfo]) -> dict[str, SectionInfo]:
     return out
 
 
-def _finish(page: Page, now: datetime, static_files: Mapping[str, int], base_path: str, problems: list[Problem]) -> Page:
+def _finish(page: Page, now: datetime, static_files: Mapping[str, int], base_path: str, committee: str, problems: list[Problem]) -> Page:
     """Facts that depend on the build, not the file: expiry, attachment sizes, the site's base path."""
     changes: dict = {}
     if base_path and page.body_html:
@@ -100,6 +101,8 @@ def _finish(page: Page, now: datetime, static_files: Mapping[str, int], base_pat
     if page.expires and is_expired(page.expires, now):
         changes["expired"] = True
     doc = page.document
+    if doc and not doc.issuer:
+        doc = changes["document"] = replace(doc, issuer=committee)
     if doc and doc.file and doc.file.startswith("/"):
         if doc.file in static_files:
             changes["document"] = replace(doc, file_size=static_files[doc.file])

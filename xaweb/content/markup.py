@@ -59,6 +59,7 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 _WS = re.compile(r"\s+")
+_H1 = re.compile(r"<(/?)h1\b")
 _TAGS = re.compile(r"<[^>]+>")
 _BLOCK_TAGS = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|caption|thead|tbody|tfoot|tr|td|th|blockquote|pre|figure|figcaption|details|summary|hr|br)\b[^>]*>")
 _FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>|<sup id="fnref[^"]*">.*?</sup>', re.S)
@@ -104,8 +105,8 @@ def sanitize(html_text: str) -> str:
 
 def render_markdown(md: markdown.Markdown, text: str) -> tuple[str, tuple[TocEntry, ...]]:
     md.reset()
-    # Headings in the body start at h2: the page title is the only h1.
-    body = sanitize(md.convert(text))
+    # The page title is the only h1: a '# Heading' in the body becomes an h2.
+    body = sanitize(_H1.sub(r"<\1h2", md.convert(text)))
     toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
     return body, toc
 

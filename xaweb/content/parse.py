@@ -265,6 +265,9 @@ def parse_section(text: str | None, source: str | None, path: str, md: markdown.
     meta, body, finder = _read_meta(text, source)
     problems: list[Problem] = []
     values = _convert(meta, SECTION_KEYS, finder, problems)
+    for key in meta:
+        if str(key) not in SECTION_KEYS:
+            problems.append(finder.problem((str(key),), f"khóa '{key}' không dùng được trong _index.md{did_you_mean(str(key), SECTION_KEYS)}"))
     sort = values.get("sort", "date")
     if sort not in ("date", "weight", "title"):
         problems.append(finder.problem(("sort",), f"'sort': '{sort}' không hợp lệ; chọn date, weight hoặc title"))
