@@ -267,8 +267,13 @@ def slugify(text: str) -> str:
 _PLAIN_YAML = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9][^#]*")
 
 
+_DOC_NUMBER = re.compile(r"\d+/[A-ZĐ][\w-]*")
+
+
 def yq(value: str) -> str:
     """A YAML scalar: plain when that reads back as the same string, else double-quoted."""
+    if _DOC_NUMBER.fullmatch(value):  # 15/QĐ-UBND: a string to YAML, written bare as people do
+        return value
     if _PLAIN_YAML.fullmatch(value) and ": " not in value and not value.endswith(":") and value.lower() not in ("yes", "no", "true", "false", "null", "on", "off"):
         return value
     return json.dumps(value, ensure_ascii=False)
@@ -309,9 +314,10 @@ class Writer:
         self.r = rng
 
     def person(self) -> str:
+        """'ông Nguyễn Văn Hùng' or 'bà Trần Thị Lan'."""
         if self.r.random() < 0.5:
-            return f"{self.r.choice(FAMILY)} {self.r.choice(MIDDLE_M)} {self.r.choice(GIVEN_M)}"
-        return f"{self.r.choice(FAMILY)} {self.r.choice(MIDDLE_F)} {self.r.choice(GIVEN_F)}"
+            return f"ông {self.r.choice(FAMILY)} {self.r.choice(MIDDLE_M)} {self.r.choice(GIVEN_M)}"
+        return f"bà {self.r.choice(FAMILY)} {self.r.choice(MIDDLE_F)} {self.r.choice(GIVEN_F)}"
 
     def period(self, d: datetime) -> str:
         r = self.r.random()
@@ -330,9 +336,9 @@ class Writer:
     def maybe_bold(self, text: str, p: float = 0.12) -> str:
         return f"**{text}**" if self.r.random() < p else text
 
-    def sentence(self, d: datetime) -> str:
+    def sentence(self, d: datetime, k: int | None = None) -> str:
         r = self.r
-        k = r.randrange(12)
+        k = r.randrange(12) if k is None else k
         org, obj = r.choice(ORGS), self.maybe_bold(r.choice(OBJECTS))
         if k == 0:
             return f"{org} đã {r.choice(VERBS)} {obj} {self.period(d)}, với sự tham gia của {r.randint(30, 450)} {r.choice(PEOPLE_GROUPS)}."
@@ -340,7 +346,7 @@ class Writer:
             ach = r.choice(ACHIEVEMENTS).format(n=vn_number(r.randint(5, 2400)))
             return f"Theo báo cáo của {org}, {self.period(d)} toàn xã đã {ach}, đạt {r.randint(72, 128)}% kế hoạch."
         if k == 2:
-            return (f"Phát biểu tại {r.choice(EVENTS)}, ông {self.person()}, {r.choice(ROLES)}, đề nghị {r.choice(AUDIENCES)} "
+            return (f"Phát biểu tại {r.choice(EVENTS)}, {self.person()}, {r.choice(ROLES)}, đề nghị {r.choice(AUDIENCES)} "
                     f"tiếp tục {r.choice(VERBS)} {obj}, bảo đảm {r.choice(REQUIREMENTS)}.")
         if k == 3:
             return f"Để thực hiện có hiệu quả {obj}, {org} yêu cầu {r.choice(AUDIENCES)} chủ động xây dựng kế hoạch cụ thể, phân công rõ người, rõ việc, rõ thời hạn."
@@ -366,7 +372,8 @@ class Writer:
         return f"Qua đó, {r.choice(OBJECTS)} từng bước đi vào nền nếp, tạo chuyển biến rõ nét trong nhận thức và hành động của {r.choice(AUDIENCES)}."
 
     def paragraph(self, d: datetime) -> str:
-        return " ".join(self.sentence(d) for _ in range(self.r.randint(2, 5)))
+        kinds = self.r.sample(range(12), self.r.randint(2, 5))  # no sentence pattern twice in a paragraph
+        return " ".join(self.sentence(d, k) for k in kinds)
 
     def bullet_list(self) -> str:
         ordered = self.r.random() < 0.3
@@ -399,7 +406,7 @@ class Writer:
 
     def quote(self) -> str:
         text = f"{self.sentence(datetime(2024, 1, 1))}"
-        return f"> {text}\n>\n> — Ông {self.person()}, {self.r.choice(PLACES)}"
+        return f"> {text}\n>\n> — {cap(self.person())}, {self.r.choice(PLACES)}"
 
     def body(self, d: datetime, target: int, table: bool, budget: bool) -> str:
         blocks = [self.paragraph(d), self.paragraph(d)]
@@ -500,7 +507,7 @@ def make_pages(n: int) -> list[PageData]:
             doc_numbers[(d.year, suffix)] = number
             phrase = r.choice(DOC_PHRASES[doc_type]).format(obj=obj)
             title = f"{doc_type} {phrase} {period}"
-            number_text = f"{number}/{suffix}" if doc_type == "Công văn" else f"{number}/{suffix}"
+            number_text = f"{number}/{suffix}"
             document = {
                 "number": number_text,
                 "doc_type": doc_type,
@@ -542,7 +549,7 @@ def make_pages(n: int) -> list[PageData]:
         slugs.add(slug)
         summary = w.sentence(d)
         summary = re.sub(r"\*\*|\[|\]\([^)]*\)", "", summary)  # plain text
-        target = int(r.triangular(1800, 7200, 3600))
+        target = int(r.triangular(1300, 5500, 2300))
         body = w.body(d, target, table, budget)
         pages.append(PageData(i, section, title, slug, d, summary, tags, body, document, procedure))
     return pages
@@ -562,6 +569,8 @@ def _yaml_fields(d: dict, indent: str = "") -> list[str]:
         if isinstance(value, list):
             out.append(f"{indent}{key}:")
             out += [f"{indent}  - {yq(v)}" for v in value]
+        elif key in ("issued", "effective"):  # dates, bare as in hand-written front matter
+            out.append(f"{indent}{key}: {value}")
         else:
             out.append(f"{indent}{key}: {yq(value)}")
     return out
@@ -617,8 +626,9 @@ paginate: 10
 # Hugo: a small theme-less layout set, comparable to a real theme (header, nav,
 # breadcrumbs, footer, lists with pagination, tags, document and procedure details).
 HUGO_CONFIG = f"""baseURL = "{BASE_URL}/"
-languageCode = "vi"
+locale = "vi"
 defaultContentLanguage = "vi"
+capitalizeListTitles = false
 title = "{SITE_TITLE}"
 timeZone = "Asia/Ho_Chi_Minh"
 removePathAccents = true
@@ -962,7 +972,6 @@ def write_hugo(root: Path, pages: list[PageData]) -> None:
 
 PELICAN_CONF = f'''# Benchmark corpus generated by bench/corpus.py: Pelican defaults plus what the
 # benchmark asks for (pagination 10, feeds per category and tag, absolute URLs).
-AUTHOR = ""
 SITENAME = "{SITE_TITLE}"
 SITEURL = "{BASE_URL}"
 RELATIVE_URLS = False

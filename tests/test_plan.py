@@ -9,7 +9,7 @@ import pytest
 from xaweb.config import parse_config
 from xaweb.content.assemble import assemble_site
 from xaweb.content.model import DOCUMENT, DocumentInfo, Page, SectionInfo
-from xaweb.render.plan import document_filters, list_url, page_count, plan_outputs
+from xaweb.render.plan import list_url, page_count, plan_outputs
 from xaweb.vietnamese import VN_TZ, slugify
 
 NOW = datetime(2024, 6, 1, tzinfo=VN_TZ)
@@ -142,7 +142,7 @@ def test_document_filter_pages(planned):
 
 def test_document_filters_order_and_content():
     site = small_site()
-    filters = document_filters(site.section("van-ban").listed)
+    filters = site.section("van-ban").document_filters
     assert list(filters) == [("loai", "ke-hoach"), ("loai", "quyet-dinh"), ("nam", "2024"), ("nam", "2023")]
     title, pages = filters[("loai", "quyet-dinh")]
     assert title == "Quyết định"

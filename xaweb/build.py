@@ -11,19 +11,21 @@ as it was.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from .cache import VERSION as CACHE_VERSION
 from .cache import BuildCache
-from .config import SiteConfig, load_config
-from .content.assemble import assemble_site
+from .config import CONFIG_FILE, SiteConfig, load_config
+from .content.assemble import assemble_site, next_expiry
 from .content.markup import make_markdown
 from .content.model import Page, SectionInfo, Site
 from .content.parse import PageError, parse_section
-from .discover import SiteFiles, discover
+from .discover import SiteFiles, discover, read_source, stamp_of
 from .errors import BuildError, Problem, Problems
 from .parallel import default_jobs, parse_many, render_many
 from .render.deps import Fingerprints, digest, page_digest
@@ -94,33 +96,48 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
     md = make_markdown()
     infos: dict[str, SectionInfo] = {}
     for path, source in files.section_indexes.items():
+        text = read_source(source, problems.items) if source else None
         try:
-            infos[path] = parse_section(source.text if source else None, source.path if source else None, path, md)
+            infos[path] = parse_section(text, source.path if source else None, path, md)
         except PageError as exc:
             problems.extend(exc.problems)
             infos[path] = parse_section(None, None, path, md)
     home_intro = ""
     if files.home_index:
+        text = read_source(files.home_index, problems.items)
         try:
-            home_intro = parse_section(files.home_index.text, files.home_index.path, "", md).intro_html
+            home_intro = parse_section(text, files.home_index.path, "", md).intro_html if text else ""
         except PageError as exc:
             problems.extend(exc.problems)
 
     root = SectionInfo(path="", source=None, title="")
     cached = cache.pages() if cache else {}
+    known = cache.file_hashes() if cache else {}
     parsed = _Parsed(infos, home_intro, [], {}, set())
     todo = []
     for source, section in files.pages:
-        source_hash = digest(source.text)
+        info = infos.get(section, root)
+        stamp_hash = known.get(source.path)
+        if stamp_hash and stamp_hash[0] == source.stamp:
+            source_hash, text = stamp_hash[1], None  # unchanged since the last build: not even read
+        else:
+            text = read_source(source, problems.items)
+            if text is None:
+                continue
+            source_hash = digest(text)
         parsed.hashes[source.path] = source_hash
-        key = _parse_key(source_hash, infos.get(section, root))
+        key = _parse_key(source_hash, info)
         hit = cached.get(source.path)
         if hit and hit[0] == key:
             parsed.pages.append(hit[1])
             problems.extend(hit[2])
             parsed.from_cache.add(source.path)
         else:
-            todo.append((source.text, source.path, infos.get(section, root), key))
+            if text is None:
+                text = read_source(source, problems.items)
+                if text is None:
+                    continue
+            todo.append((text, source.path, info, key))
 
     total = len(todo)
     done = 0
@@ -138,6 +155,7 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
             fresh.append((key, page, [p for p in page_problems if p.level == "warning"]))
     if cache is not None:
         cache.store_pages(fresh, keep=set(parsed.hashes))
+        cache.store_file_hashes({s.path: (s.stamp, parsed.hashes[s.path]) for s, _ in files.pages if s.path in parsed.hashes})
     # Workers finish in any order; the site must not depend on it.
     parsed.pages.sort(key=lambda p: p.source)
     return parsed
@@ -158,9 +176,24 @@ def _needed_bodies(site: Site, dirty: list[Output], from_cache: set[str]) -> set
     return needed & from_cache
 
 
-def _static_stamp(path: Path) -> str:
-    stat = path.stat()
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
+def _files_in(folder: Path) -> set[str]:
+    """Every file under `folder`, as POSIX paths relative to it."""
+    found = set()
+    for root, _, names in os.walk(folder):
+        rel = Path(root).relative_to(folder).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        found.update(prefix + n for n in names)
+    return found
+
+
+def _inputs_stamp(site_dir: Path, files: SiteFiles, template_dirs: list[Path], static_stamps: dict[str, str], options: BuildOptions) -> str:
+    """A digest of every input's stamp: equal stamps, equal output (until a page expires)."""
+    sources = [files.home_index, *files.section_indexes.values(), *(s for s, _ in files.pages)]
+    templates = [(str(p), stamp_of(p)) for d in template_dirs for p in sorted(d.rglob("*")) if p.is_file()]
+    return digest(
+        CACHE_VERSION, options.drafts, stamp_of(site_dir / CONFIG_FILE), sorted(files.section_indexes),
+        [(s.path, s.stamp) for s in sources if s], sorted(static_stamps.items()), templates,
+    )
 
 
 def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildResult:
@@ -191,6 +224,17 @@ def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildResu
 def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path], files: SiteFiles, cache: BuildCache | None,
            out_dir: Path, site_dir: Path, jobs: int, problems: Problems, timer: _Timer, progress: Progress) -> BuildResult:
     now = options.now or datetime.now(VN_TZ)
+    static_stamps = {url: stamp_of(path) for url, path in files.static.items()}
+    inputs = _inputs_stamp(site_dir, files, template_dirs, static_stamps, options)
+    existing = _files_in(out_dir)  # a file removed by hand is written again
+    last = cache.last_build() if cache is not None and existing else None
+    if last and last[0] == inputs and (not last[1] or now < datetime.fromisoformat(last[1])) and len(existing) == last[2][3]:
+        pages, outputs_count, warnings, _ = last[2]  # type: ignore[misc]
+        problems.extend(warnings)
+        problems.raise_if_errors(strict=options.strict)
+        timer.lap("parse")
+        return BuildResult(out_dir, pages, 0, outputs_count, 0, 0, problems.warnings, timer.timings)
+
     parsed = parse_content(files, cache, jobs, problems, progress)
     problems.raise_if_errors()
     site, assembly_problems = _assemble(config, parsed, parsed.pages, files, now, options.drafts)
@@ -206,8 +250,8 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
             problems.warn("static/" + out.path, None, f"tệp tĩnh bị thay bằng tệp do xaweb tạo ra ({out.url})")
     fingerprint = Fingerprints(site, template_dirs, {p.source: page_digest(p, parsed.hashes[p.source]) for p in site.pages + site.root_pages})
     current = {o.path: fingerprint(o) for o in outputs}
-    previous = cache.fingerprints() if cache is not None and out_dir.is_dir() else {}
-    dirty = [o for o in outputs if previous.get(o.path) != current[o.path]]
+    previous = cache.fingerprints() if cache is not None and existing else {}
+    dirty = [o for o in outputs if previous.get(o.path) != current[o.path] or o.path not in existing]
     stale = [p for p in previous if p not in current]
 
     needed = _needed_bodies(site, dirty, parsed.from_cache)
@@ -220,8 +264,8 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
     staged = StagedOutput(out_dir)
     try:
         old_static = cache.static_stamps() if previous and cache is not None else {}
-        static_stamps = {url: _static_stamp(path) for url, path in files.static.items()}
-        changed_static = {url: path for url, path in files.static.items() if old_static.get(url) != static_stamps[url]}
+        changed_static = {url: path for url, path in files.static.items()
+                          if old_static.get(url) != static_stamps[url] or url[1:] not in existing}
         staged.copy_tree(changed_static)
         stale += [url.lstrip("/") for url in old_static if url not in files.static and url.lstrip("/") not in current]
 
@@ -245,6 +289,10 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
         raise
     if cache is not None:
         cache.store_outputs(current, static_stamps)
+        expiry = next_expiry(site.pages + site.root_pages, now)
+        files_written = len(set(current) | {url[1:] for url in files.static})
+        summary = (len(site.pages) + len(site.root_pages), len(outputs), problems.warnings, files_written)
+        cache.store_build(inputs, expiry.isoformat() if expiry else "", summary)
     timer.lap("write")
     return BuildResult(
         out_dir=out_dir,

@@ -8,6 +8,10 @@ save and restore, safe on Windows). It holds:
   its warnings. Bodies are stored apart so a rebuild loads only those it renders.
 - `outputs`: for each output folder and file, the fingerprint it was rendered under.
 - `static`: size and mtime of each static file copied, to copy only changes.
+- `files`: size and mtime of each content file with its content hash, so an
+  unchanged file is not even read.
+- `builds`: per output folder, a stamp of every input of the last successful
+  build and the next moment a page expires; while both hold, nothing changed.
 
 The whole cache is keyed by xaweb's version and the Python version: after an
 upgrade it starts empty. Deleting the folder is always safe.
@@ -26,7 +30,7 @@ from .content.model import Page
 from .errors import Problem
 
 CACHE_DIR = ".xaweb-cache"
-SCHEMA = 2
+SCHEMA = 3
 VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
 
 CachedPage = tuple[str, Page, list[Problem]]  # (parse key, page without body, warnings)
@@ -46,13 +50,15 @@ class BuildCache:
     def _setup(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         if self._meta("version") != VERSION:
-            for table in ("pages", "outputs", "static"):
+            for table in ("pages", "outputs", "static", "files", "builds"):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
             self.db.execute("DELETE FROM meta")
             self._set_meta("version", VERSION)
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, key TEXT, page BLOB, body TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS outputs (out_dir TEXT, path TEXT, fingerprint TEXT, PRIMARY KEY (out_dir, path))")
         self.db.execute("CREATE TABLE IF NOT EXISTS static (out_dir TEXT, path TEXT, stamp TEXT, PRIMARY KEY (out_dir, path))")
+        self.db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT, hash TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS builds (out_dir TEXT PRIMARY KEY, inputs TEXT, next_expiry TEXT, summary BLOB)")
         self.db.commit()
 
     def _meta(self, key: str) -> str | None:
@@ -92,6 +98,28 @@ class BuildCache:
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", rows)
         stale = [(s,) for (s,) in self.db.execute("SELECT source FROM pages") if s not in keep]
         self.db.executemany("DELETE FROM pages WHERE source = ?", stale)
+        self.db.commit()
+
+    # --- content file stamps -----------------------------------------------------
+
+    def file_hashes(self) -> dict[str, tuple[str, str]]:
+        """path -> (stamp, content hash) as of the last build."""
+        return {path: (stamp, h) for path, stamp, h in self.db.execute("SELECT path, stamp, hash FROM files")}
+
+    def store_file_hashes(self, hashes: dict[str, tuple[str, str]]) -> None:
+        self.db.execute("DELETE FROM files")
+        self.db.executemany("INSERT INTO files VALUES (?, ?, ?)", ((p, st, h) for p, (st, h) in hashes.items()))
+        self.db.commit()
+
+    # --- the last build's inputs ----------------------------------------------------
+
+    def last_build(self) -> tuple[str, str, object] | None:
+        """(inputs stamp, next expiry ISO or '', summary) of the last successful build here."""
+        row = self.db.execute("SELECT inputs, next_expiry, summary FROM builds WHERE out_dir = ?", (self.out_dir,)).fetchone()
+        return (row[0], row[1], pickle.loads(row[2])) if row else None
+
+    def store_build(self, inputs: str, next_expiry: str, summary: object) -> None:
+        self.db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?, ?)", (self.out_dir, inputs, next_expiry, pickle.dumps(summary)))
         self.db.commit()
 
     # --- outputs -----------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Find and read a site's files: the input edge of the pipeline.
+"""Find a site's files: the input edge of the pipeline.
 
-Everything the later, pure stages need from the disk is gathered here into
-plain values, in a sorted order so that builds are deterministic.
+Files are listed with a stamp (size and modification time) but read only
+when needed: an incremental build reads only the files whose stamp changed.
+Lists are sorted so that builds are deterministic.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ _SLUG_DIR = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*$")
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     path: str  # site-relative POSIX path: "content/tin-tuc/hop-dan.md"
-    text: str
+    file: Path
+    stamp: str  # "size:mtime_ns": unchanged stamp, unchanged file
+
+
+def stamp_of(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 @dataclass
@@ -33,9 +40,11 @@ class SiteFiles:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
+def read_source(source: SourceFile, problems: list[Problem]) -> str | None:
+    """The file's text, or None with a problem naming it (not UTF-8, unreadable)."""
+    shown = source.path
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return source.file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.append(Problem(shown, None, f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại với mã hóa UTF-8"))
     except OSError as exc:
@@ -72,10 +81,7 @@ def discover(site_dir: Path, static_dirs: list[Path]) -> SiteFiles:
         if path.suffix.lower() != ".md":
             files.problems.append(Problem(rel, None, "tệp không phải Markdown trong content/ bị bỏ qua; hãy đặt ảnh và tệp đính kèm vào static/", "warning"))
             continue
-        text = read_text(path, rel, files.problems)
-        if text is None:
-            continue
-        source = SourceFile(rel, text)
+        source = SourceFile(rel, path, stamp_of(path))
         if path.name == INDEX:
             if section:
                 files.section_indexes[section] = source

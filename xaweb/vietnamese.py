@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 
@@ -54,42 +55,37 @@ _TONE_RANK = {
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn
 
 
-def _split_letter(cluster: str) -> tuple[str, int]:
-    """One NFD cluster (base + marks) -> (letter in NFC without tone, tone rank)."""
-    base = cluster[0]
-    letter_marks = "".join(m for m in cluster[1:] if m in _LETTER_MARKS)
-    tone = max((_TONE_RANK.get(m, 0) for m in cluster[1:]), default=0)
-    return unicodedata.normalize("NFC", base + letter_marks), tone
+def _char_key(char: str) -> tuple[int, int]:
+    """One NFC character -> (primary rank, tone rank)."""
+    if char.isspace():
+        return 0, 0  # word by word, as dictionaries do: "An ninh" before "Anh"
+    decomposed = unicodedata.normalize("NFD", char)
+    marks = decomposed[1:]
+    letter = unicodedata.normalize("NFC", decomposed[0] + "".join(m for m in marks if m in _LETTER_MARKS))
+    tone = max((_TONE_RANK.get(m, 0) for m in marks), default=0)
+    rank = _LETTER_RANK.get(letter)
+    # Letters outside the alphabet (f, j, w, z, digits, punctuation) sort
+    # after it, in code-point order.
+    return (1 + rank if rank is not None else 100 + ord(letter)), tone
 
 
+_CHAR_KEYS: dict[str, tuple[int, int]] = {}
+
+
+@lru_cache(maxsize=1 << 16)
 def collation_key(text: str) -> tuple:
     """A sort key that orders Vietnamese words as a Vietnamese dictionary does.
 
     Primary: letters in Vietnamese alphabet order (case-insensitive).
-    Secondary: tones. Tertiary: case and the original text, so the order is total.
+    Secondary: tones. Tertiary: the original text, so the order is total.
     """
-    primary: list[tuple[int, int, str]] = []
-    secondary: list[int] = []
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    i = 0
-    while i < len(decomposed):
-        j = i + 1
-        while j < len(decomposed) and unicodedata.combining(decomposed[j]):
-            j += 1
-        letter, tone = _split_letter(decomposed[i:j])
-        rank = _LETTER_RANK.get(letter)
-        if letter.isspace():
-            # Word by word, as dictionaries do: "An ninh" before "Anh".
-            primary.append((-1, 0, ""))
-        elif rank is not None:
-            primary.append((0, rank, ""))
-        else:
-            # Letters outside the alphabet (f, j, w, z, digits, punctuation)
-            # sort after it, in code-point order.
-            primary.append((1, 0, letter))
-        secondary.append(tone)
-        i = j
-    return (primary, secondary, text)
+    keys = []
+    for char in unicodedata.normalize("NFC", text.lower()):
+        key = _CHAR_KEYS.get(char)
+        if key is None:
+            key = _CHAR_KEYS[char] = _char_key(char)
+        keys.append(key)
+    return (tuple(k[0] for k in keys), tuple(k[1] for k in keys), text)
 
 
 # --- dates ------------------------------------------------------------------

@@ -23,7 +23,7 @@ _ROOT_LINK = re.compile(r'(<[a-z][^<>]*?\s(?:href|src)=")/(?!/)')  # inside a ta
 
 def _newest_first(page: Page) -> tuple:
     stamp = page.date.timestamp() if page.date else float("-inf")
-    return (-stamp, collation_key(page.title), page.source)
+    return (-stamp, page.source)
 
 
 def sort_pages(pages: Iterable[Page], order: str) -> list[Page]:
@@ -121,11 +121,19 @@ def _with_base_path(html: str, base_path: str) -> str:
     return _ROOT_LINK.sub(lambda m: f"{m[1]}{base_path}/", html) if base_path else html
 
 
-def is_expired(expires: datetime, now: datetime) -> bool:
+def expiry_moment(expires: datetime) -> datetime:
     """A date without a time ('expires: 2024-03-31') is valid through that whole day."""
-    if expires.time() == dt_time(0, 0):
-        expires += timedelta(days=1)
-    return now >= expires
+    return expires + timedelta(days=1) if expires.time() == dt_time(0, 0) else expires
+
+
+def is_expired(expires: datetime, now: datetime) -> bool:
+    return now >= expiry_moment(expires)
+
+
+def next_expiry(pages: Iterable[Page], now: datetime) -> datetime | None:
+    """The next moment a page expires: until then, expiry changes nothing in the output."""
+    moments = [m for m in (expiry_moment(p.expires) for p in pages if p.expires) if m > now]
+    return min(moments) if moments else None
 
 
 def _drop_collisions(pages: list[Page], problems: list[Problem]) -> list[Page]:

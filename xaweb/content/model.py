@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from ..vietnamese import collation_key, slugify
+
 # Page kinds; a section's default kind comes from its slug (see `DEFAULT_KINDS`)
 # or from `kind:` in its `_index.md`.
 ARTICLE = "article"
@@ -150,10 +152,29 @@ class Section:
         """Pages shown in lists and feeds: expired ones keep their URL but drop off."""
         return tuple(p for p in self.pages if not p.expired)
 
-    @property
+    @cached_property
     def lastmod(self) -> datetime | None:
         dates = [p.lastmod for p in self.listed if p.lastmod]
         return max(dates) if dates else None
+
+    @cached_property
+    def document_filters(self) -> dict[tuple[str, str], tuple[str, tuple[Page, ...]]]:
+        """Filter pages of a document list, by type (`loai`) and by year (`nam`).
+
+        -> {(dimension, value slug): (title, pages)}: types A–Z, years newest first.
+        """
+        by_type: dict[str, tuple[str, list[Page]]] = {}
+        by_year: dict[str, tuple[str, list[Page]]] = {}
+        for page in self.listed:
+            doc = page.document
+            if doc is None:
+                continue
+            by_type.setdefault(slugify(doc.doc_type), (doc.doc_type, []))[1].append(page)
+            if doc.year:
+                by_year.setdefault(str(doc.year), (str(doc.year), []))[1].append(page)
+        types = sorted(by_type.items(), key=lambda kv: collation_key(kv[1][0]))
+        years = sorted(by_year.items(), key=lambda kv: kv[0], reverse=True)
+        return {("loai", k): (t, tuple(ps)) for k, (t, ps) in types} | {("nam", k): (t, tuple(ps)) for k, (t, ps) in years}
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +213,11 @@ class Site:
     def listed_pages(self) -> tuple[Page, ...]:
         return tuple(p for p in self.pages if not p.expired)
 
-    @property
+    @cached_property
     def lastmod(self) -> datetime | None:
         dates = [p.lastmod for p in self.listed_pages if p.lastmod]
         return max(dates) if dates else None
+
+    @cached_property
+    def tag_map(self) -> dict[str, Tag]:
+        return {t.slug: t for t in self.tags}

@@ -27,7 +27,7 @@ from jinja2 import meta
 from .. import __version__
 from ..content.model import Page, Site
 from ..i18n import load_catalog
-from .plan import LIST_TEMPLATES, PAGE_TEMPLATES, Output, document_filters, feed_pages, home_blocks, listing, output_lastmod, per_page
+from .plan import LIST_TEMPLATES, PAGE_TEMPLATES, Output, feed_pages, home_blocks, listing, output_lastmod, per_page
 
 
 def digest(*parts: object) -> str:
@@ -70,8 +70,14 @@ class TemplateDigests:
         self._cache: dict[str, tuple[str, bool]] = {}
 
     def _read(self, name: str) -> tuple[bytes, set[str], bool]:
-        source, _, _ = self.loader.get_source(self.env, name)
-        ast = self.env.parse(source)
+        try:
+            source, _, _ = self.loader.get_source(self.env, name)
+            ast = self.env.parse(source)
+        except jinja2.TemplateNotFound:
+            return b"", set(), True  # rendering reports it, naming the template that asked
+        except jinja2.TemplateSyntaxError:
+            return source.encode("utf-8"), set(), True  # rendering reports it, with its line
+
         refs = list(meta.find_referenced_templates(ast))
         # A dynamic reference (None) could be any template: depend on all of them.
         names = set(self.loader.list_templates()) if None in refs else {r for r in refs if r}
@@ -131,22 +137,24 @@ class Fingerprints:
             pages, size = listing(site, out), per_page(site, out)
             shown = pages[(out.number - 1) * size : out.number * size]
             if kind == "tag":
-                template, extra = "tag.html", out.subject
+                # A tag's name is its first spelling among the pages: it can change with no page edited.
+                template, extra = "tag.html", site.tag_map[out.subject].name
             else:
                 section = site.section(out.subject)
                 template = LIST_TEMPLATES.get(section.info.kind, "list.html")  # type: ignore[union-attr]
                 # Document lists link to every type and year of the section.
-                extra = [(k, len(v[1])) for k, v in document_filters(section.listed).items()]  # type: ignore[union-attr]
+                extra = [(k, title, len(ps)) for k, (title, ps) in section.document_filters.items()]  # type: ignore[union-attr]
             return digest(kind, out.url, self.chrome, self._template(template), len(pages), self._of(shown), extra)
         if kind == "home":
             blocks = [self._of(b) for b in home_blocks(site).values()]
             return digest(kind, self.chrome, self._template("home.html"), site.home_intro_html, blocks, site.lastmod)
         if kind in ("rss", "atom"):
-            return digest(kind, out.url, self.chrome, self._of(feed_pages(site, out)), site.lastmod)
+            tag = site.tag_map[out.subject[4:]].name if out.subject.startswith("tag:") else None
+            return digest(kind, out.url, self.chrome, tag, self._of(feed_pages(site, out)), site.lastmod)
         if kind in ("sitemap", "sitemap_xml", "tags"):
             template = {"sitemap": "sitemap.html", "tags": "tags.html"}.get(kind)
             every = self._of(site.pages + site.root_pages)
-            return digest(kind, self.chrome, template and self._template(template), every, [(t.slug, len(t.pages)) for t in site.tags])
+            return digest(kind, self.chrome, template and self._template(template), every, [(t.slug, t.name, len(t.pages)) for t in site.tags])
         if kind == "not_found":
             return digest(kind, self.chrome, self._template("404.html"))
         return digest(kind, self.chrome)  # robots.txt

@@ -12,7 +12,6 @@ from math import ceil
 
 from ..content.model import DOCUMENT, PROCEDURE, Page, Section, Site
 from ..errors import Problem
-from ..vietnamese import collation_key, slugify
 
 PAGE_TEMPLATES = {DOCUMENT: "document.html", PROCEDURE: "procedure.html"}
 LIST_TEMPLATES = {DOCUMENT: "document_list.html", PROCEDURE: "procedure_list.html"}
@@ -54,25 +53,6 @@ def section_paginate(site: Site, section: Section) -> int:
     return section.info.paginate or site.config.paginate  # type: ignore[attr-defined]
 
 
-def document_filters(pages: tuple[Page, ...]) -> dict[tuple[str, str], tuple[str, list[Page]]]:
-    """Filter pages of a document list: by type (`loai`) and by year (`nam`).
-
-    -> {(dimension, value-slug): (title, pages)}, types A–Z, years newest first.
-    """
-    by_type: dict[str, tuple[str, list[Page]]] = {}
-    by_year: dict[str, tuple[str, list[Page]]] = {}
-    for page in pages:
-        doc = page.document
-        if doc is None:
-            continue
-        by_type.setdefault(slugify(doc.doc_type), (doc.doc_type, []))[1].append(page)
-        if doc.year:
-            by_year.setdefault(str(doc.year), (str(doc.year), []))[1].append(page)
-    types = sorted(by_type.items(), key=lambda kv: collation_key(kv[1][0]))
-    years = sorted(by_year.items(), key=lambda kv: kv[0], reverse=True)
-    return {("loai", k): v for k, v in types} | {("nam", k): v for k, v in years}
-
-
 def plan_outputs(site: Site) -> tuple[list[Output], list[Problem]]:
     outputs = [Output("index.html", "/", "home")]
     for page in site.pages + site.root_pages:
@@ -81,7 +61,7 @@ def plan_outputs(site: Site) -> tuple[list[Output], list[Problem]]:
         per_page = section_paginate(site, section)
         outputs += _paged(section.url, "list", section.path, len(section.listed), per_page)
         if section.info.kind == DOCUMENT:
-            for (dim, value), (_, pages) in document_filters(section.listed).items():
+            for (dim, value), (_, pages) in section.document_filters.items():
                 outputs += _paged(f"{section.url}{dim}/{value}/", "doc_filter", section.path, len(pages), per_page, (dim, value))
         outputs.append(Output(f"{section.path}/rss.xml", f"{section.url}rss.xml", "rss", section.path))
         outputs.append(Output(f"{section.path}/atom.xml", f"{section.url}atom.xml", "atom", section.path))
@@ -117,9 +97,9 @@ def listing(site: Site, out: Output) -> tuple[Page, ...]:
     if out.kind == "list":
         return site.section(out.subject).listed  # type: ignore[union-attr]
     if out.kind == "doc_filter":
-        return tuple(document_filters(site.section(out.subject).listed)[out.filter][1])  # type: ignore[union-attr]
+        return site.section(out.subject).document_filters[out.filter][1]  # type: ignore[union-attr]
     if out.kind == "tag":
-        return next(t.pages for t in site.tags if t.slug == out.subject)
+        return site.tag_map[out.subject].pages
     return ()
 
 
@@ -132,7 +112,7 @@ def per_page(site: Site, out: Output) -> int:
 def feed_pages(site: Site, out: Output) -> tuple[Page, ...]:
     limit = site.config.feeds.items  # type: ignore[attr-defined]
     if out.subject.startswith("tag:"):
-        return next(t.pages for t in site.tags if t.slug == out.subject[4:])[:limit]
+        return site.tag_map[out.subject[4:]].pages[:limit]
     if out.subject:
         return site.section(out.subject).listed[:limit]  # type: ignore[union-attr]
     return site.listed_pages[:limit]

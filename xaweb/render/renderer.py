@@ -23,7 +23,7 @@ from ..vietnamese import collation_key
 from . import feeds, sitemap
 from .filters import make_filters
 from .plan import (
-    LIST_TEMPLATES, PAGE_TEMPLATES, SITEMAP_DIR, TAGS_DIR, Output, document_filters, feed_pages, home_blocks,
+    LIST_TEMPLATES, PAGE_TEMPLATES, SITEMAP_DIR, TAGS_DIR, Output, feed_pages, home_blocks,
     list_url, listing, output_lastmod, page_count, per_page,
 )
 
@@ -192,7 +192,7 @@ class Renderer:
     def _doc_filter(self, out: Output) -> bytes:
         section = self.site.section(out.subject)
         assert section is not None
-        return self._section_list(out, document_filters(section.listed)[out.filter][0])
+        return self._section_list(out, section.document_filters[out.filter][0])
 
     def _pager(self, out: Output) -> Pager:
         base = out.url if out.number == 1 else out.url.rsplit(f"trang/{out.number}/", 1)[0]
@@ -216,7 +216,7 @@ class Renderer:
 
     def _document_filters(self, section: Section, out: Output) -> dict[str, list[FilterLink]]:
         result: dict[str, list[FilterLink]] = {"doc_types": [], "years": []}
-        for (dim, value), (title, pages) in document_filters(section.listed).items():
+        for (dim, value), (title, pages) in section.document_filters.items():
             link = FilterLink(title, f"{section.url}{dim}/{value}/", len(pages), out.filter == (dim, value))
             result["doc_types" if dim == "loai" else "years"].append(link)
         return result

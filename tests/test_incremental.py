@@ -1,0 +1,671 @@
+"""Incremental builds: after any sequence of edits, the output equals a clean build's.
+
+The guard is a hypothesis state machine over the fixture site in
+`tests/sites/incremental/`. The site is held as data (a `SiteModel`: front
+matter and bodies, static bytes, template overrides, site.yaml) and written to
+disk after each random operation: body, title, date and tag edits, new pages
+(in new sections too), deletions, renames, drafts, expiry, section `_index.md`
+and `site.yaml` edits, static files, template overrides, and edits that break
+the build. Every few operations an incremental build (cache on) into `out_inc/`
+is compared, file by file and byte by byte, with a clean build (cache off) into
+a fresh folder; folders are compared too, so a deleted page must leave no
+empty folder behind. An operation the model knows is an error (an invalid
+date, two pages at one URL, a missing attachment, a template syntax error)
+must make both builds raise `BuildError`, leave `out_inc/` exactly as it was,
+and is then undone.
+
+CI (the environment variable CI set) runs a fixed, derandomized sequence of
+examples. Locally, `XAWEB_INCREMENTAL_EXAMPLES=300 python -m pytest
+tests/test_incremental.py` searches longer.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+import os
+import re
+import shutil
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, note, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
+
+import xaweb.parallel
+from xaweb.build import BuildOptions, BuildResult, build
+from xaweb.errors import BuildError
+from xaweb.render.theme import builtin_themes_dir
+from xaweb.vietnamese import VN_TZ, slugify
+from xaweb.writer import OLD_SUFFIX, TMP_SUFFIX
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "sites" / "incremental"
+EXAMPLE = HERE.parent / "content-example"
+THEME_TEMPLATES = builtin_themes_dir() / "default" / "templates"
+NOW = datetime(2025, 6, 1, tzinfo=VN_TZ)
+
+IN_CI = bool(os.environ.get("CI"))
+CHECK_EVERY = int(os.environ.get("XAWEB_INCREMENTAL_CHECK_EVERY", 3))  # operations between two comparisons
+_settings = dict(
+    max_examples=int(os.environ.get("XAWEB_INCREMENTAL_EXAMPLES", 25)),
+    stateful_step_count=int(os.environ.get("XAWEB_INCREMENTAL_STEPS", 12)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+    derandomize=IN_CI,
+    print_blob=True,
+)
+if IN_CI:
+    _settings["database"] = None
+SETTINGS = settings(**_settings)
+
+
+# --- output trees ------------------------------------------------------------------
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every file (-> bytes) and folder (-> None, key ending in '/') under root."""
+    out: dict[str, bytes | None] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_dir():
+            out[rel + "/"] = None
+        else:
+            out[rel] = path.read_bytes()
+    return out
+
+
+def tree_difference(incremental: Path, clean: Path) -> str:
+    """'' when both trees are identical, else what differs (with a diff of the first files)."""
+    a, b = tree(incremental), tree(clean)
+    if a == b:
+        return ""
+    lines = []
+    missing = sorted(b.keys() - a.keys())
+    extra = sorted(a.keys() - b.keys())
+    differ = sorted(k for k in a.keys() & b.keys() if a[k] != b[k])
+    if missing:
+        lines.append(f"only in the clean build ({len(missing)}): {missing}")
+    if extra:
+        lines.append(f"only in the incremental build ({len(extra)}): {extra}")
+    if differ:
+        lines.append(f"different bytes ({len(differ)}): {differ}")
+    for key in differ[:2]:
+        old = a[key].decode("utf-8", "replace").splitlines()  # type: ignore[union-attr]
+        new = b[key].decode("utf-8", "replace").splitlines()  # type: ignore[union-attr]
+        diff = list(difflib.unified_diff(old, new, f"incremental/{key}", f"clean/{key}", n=1, lineterm=""))
+        lines += diff[:40] + (["…"] if len(diff) > 40 else [])
+    return "\n".join(lines)
+
+
+def options(site: Path, out: Path, cache: bool, jobs: int = 1) -> BuildOptions:
+    return BuildOptions(site, out, now=NOW, jobs=jobs, cache=cache)
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".xaweb-cache", "public"))
+    return target
+
+
+# --- the site as data ----------------------------------------------------------------
+
+
+class _TextDates(yaml.SafeLoader):
+    """Front matter as xaweb reads it: dates stay text."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+DATE_KEYS = ("date", "updated", "expires", "issued", "effective")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")
+
+
+def _valid_date(value: object) -> bool:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _yaml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and _DATE.match(value):
+        return value  # as an officer writes it (even an impossible one)
+    return json.dumps(value, ensure_ascii=False)  # JSON is YAML: strings, lists, mappings
+
+
+def read_markdown(text: str) -> tuple[dict, str]:
+    _, front, body = text.split("---\n", 2)
+    return yaml.load(front, Loader=_TextDates) or {}, body
+
+
+def write_markdown(meta: dict, body: str) -> str:
+    front = "".join(f"{key}: {_yaml_value(value)}\n" for key, value in meta.items())
+    return f"---\n{front}---\n{body}"
+
+
+def section_of(path: str) -> str:
+    """'content/tin-tuc/a.md' -> 'tin-tuc'; 'content/a.md' -> ''."""
+    return "/".join(path.split("/")[1:-1])
+
+
+KIND_BY_SECTION = {"van-ban": "document", "thu-tuc-hanh-chinh": "procedure"}
+BROKEN_TEMPLATE = "{% if %}"
+
+
+class SiteModel:
+    """Everything the build reads, as values; `sync` writes the difference to disk."""
+
+    def __init__(self, site: Path):
+        self.content: dict[str, tuple[dict, str]] = {}
+        for path in sorted((site / "content").rglob("*.md")):
+            self.content[path.relative_to(site).as_posix()] = read_markdown(path.read_text(encoding="utf-8"))
+        self.static = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "static").rglob("*")) if p.is_file()}
+        self.templates: dict[str, str] = {}
+        self.config = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))
+
+    # --- views ------------------------------------------------------------------
+
+    def pages(self) -> list[str]:
+        return sorted(p for p in self.content if not p.endswith("/_index.md"))
+
+    def sections(self) -> list[str]:
+        found = {section_of(p) for p in self.content}
+        for path in list(found):  # nested sections imply their parents
+            parts = path.split("/")
+            found.update("/".join(parts[:n]) for n in range(1, len(parts)))
+        return sorted(found)
+
+    def files(self) -> dict[str, bytes]:
+        out = {"site.yaml": yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False).encode("utf-8")}
+        out.update((path, write_markdown(meta, body).encode("utf-8")) for path, (meta, body) in self.content.items())
+        out.update(self.static)
+        out.update((path, text.encode("utf-8")) for path, text in self.templates.items())
+        return out
+
+    def url(self, path: str) -> str:
+        meta, _ = self.content[path]
+        slug = meta.get("slug") or slugify(str(meta.get("title", "")))
+        section = section_of(path)
+        return f"/{section}/{slug}/" if section else f"/{slug}/"
+
+    def expected_errors(self) -> list[str]:
+        """What the build must reject, predicted from the model alone."""
+        errors = []
+        statics = {p[len("static"):] for p in self.static}
+        urls: dict[str, str] = {}
+        for path, (meta, _) in sorted(self.content.items()):
+            if path.endswith("/_index.md"):
+                if meta.get("paginate", 1) < 1:
+                    errors.append(f"{path}: paginate < 1")
+                continue
+            errors += [f"{path}: invalid {k}: {meta[k]!r}" for k in DATE_KEYS if k in meta and not _valid_date(meta[k])]
+            if not meta.get("title"):
+                errors.append(f"{path}: no title")
+            if "weight" in meta and not isinstance(meta["weight"], int):
+                errors.append(f"{path}: weight is not an integer")
+            if meta.get("draft") or not meta.get("title"):
+                continue  # drafts are parsed (so checked above) but not published
+            for key in ("file", "image"):
+                if str(meta.get(key, "")).startswith("/") and meta[key] not in statics:
+                    errors.append(f"{path}: {key} {meta[key]} is not in static/")
+            url = self.url(path)
+            if url in urls:
+                errors.append(f"{path}: same URL {url} as {urls[url]}")
+            urls.setdefault(url, path)
+        errors += [f"{path}: template syntax error" for path, text in self.templates.items() if BROKEN_TEMPLATE in text]
+        return errors
+
+    # --- disk ---------------------------------------------------------------------
+
+    def sync(self, site: Path) -> None:
+        want = self.files()
+        have = {p.relative_to(site).as_posix(): p for top in ("content", "static", "templates") if (site / top).is_dir()
+                for p in (site / top).rglob("*") if p.is_file()}
+        for rel in have.keys() - want.keys():
+            have[rel].unlink()
+        for rel, data in want.items():
+            path = site / rel
+            if not path.is_file() or path.read_bytes() != data:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+        for top in ("content", "static", "templates"):  # git keeps no empty folders either
+            for folder in sorted((p for p in (site / top).rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+            if (site / top).is_dir() and top != "content" and not any((site / top).iterdir()):
+                (site / top).rmdir()
+
+
+# --- pools: small, so orderings tie and slugs collide ------------------------------
+
+TITLES = [
+    "Họp dân ấp Hòa Thạnh bàn làm đường",
+    "Ngày hội Đại đoàn kết toàn dân tộc",
+    "Trao quà Tết cho hộ nghèo",
+    "Lịch tiếp công dân tháng 6/2025",
+    "Lịch tiếp Công dân tháng 6/2025",  # same slug as the one above
+    "Khánh thành cầu Hòa Lợi",
+    "Khánh thành cầu Hoà Lợi",  # old-style tone mark: same slug again
+    "Phòng, chống sốt xuất huyết mùa mưa",
+    "Đường điện nông thôn – đợt 2",
+    "Thông báo cắt điện ngày 15/4/2025",
+]
+BODIES = [
+    "Bà con **ấp Hòa Phú** đóng góp 120 ngày công làm đường.\n",
+    "Ủy ban nhân dân xã đề nghị các hộ gia đình thực hiện nghiêm.\n\n## Chi tiết\n\nXem [văn bản](/van-ban/) kèm theo.\n",
+    "## Mục tiêu\n\nSố hóa 100% hồ sơ.\n\n## Địa bàn\n\n- Ấp Hòa Thạnh\n- Ấp Tân Quới\n\n### Tiến độ\n\nHoàn thành trong quý III.\n",
+    "Đã sửa: “Hòa Lợi” thay cho “Hoà Lợi”.\n",
+    "",
+]
+DATES = ["2024-07-01", "2024-11-18", "2025-01-20", "2025-03-10", "2025-03-10 08:30", "2025-05-28", "2025-06-01", "2025-07-15", None]
+EXPIRES = ["2025-04-15", "2025-05-31", "2025-06-01", "2025-12-31", None]  # now is 2025-06-01 00:00
+TAGS = ["Nông thôn mới", "nông thôn mới", "Nong thon moi", "Giao thông", "Văn hóa", "An sinh xã hội",
+        "Tiếp công dân", "tiếp công dân", "Chuyển đổi số"]
+DOC_TYPES = ["Quyết định", "quyết định", "Kế hoạch", "Thông báo", "Công văn"]
+FIELDS = ["Hộ tịch", "hộ tịch", "Chứng thực", "Đất đai"]
+NEW_SECTIONS = ["tin-tuc", "thong-bao", "van-ban", "thu-tuc-hanh-chinh", "hoi-dap", "cong-khai/ngan-sach", ""]
+FILE_NAMES = ["bai-moi", "tin-2025-06", "thong-tin-them", "Ban-sao", "z-cuoi"]
+SECTION_TITLES = ["Tin tức – Sự kiện", "Tin tức", "Thông báo", "Văn bản chỉ đạo, điều hành", "Hỏi đáp", "Công khai ngân sách"]
+DESCRIPTIONS = ["Trang thử nghiệm dựng tăng dần của xã Hòa Lợi.", "Thông tin chính thức của UBND xã Hòa Lợi – “Vĩnh Long”."]
+STATIC_PATHS = ["static/images/trao-qua.jpg", "static/images/cau-hoa-loi.jpg", "static/files/van-ban/qd-15-2025.pdf",
+                "static/files/van-ban/kh-42-2024.pdf", "static/files/bieu-mau/to-khai-khai-sinh.pdf",
+                "static/files/van-ban/cv-07-2025.pdf", "static/css/xaweb.css", "static/robots.txt"]
+STATIC_BYTES = [b"%PDF-1.4\n% v2\n%%EOF\n", b"%PDF-1.4\n% v3 (a longer version of the file)\n%%EOF\n", b"JPEG-FIXTURE anh moi\n",
+                b"/* site css */\nbody { color: #222; }\n", b"User-agent: *\nDisallow: /nhap/\n"]
+OVERRIDES = ["partials/footer.html", "partials/card.html"]
+MARKERS = ["<!-- bản riêng của xã Hòa Lợi -->", "<p class=\"thu-nghiem\">Phiên bản thử nghiệm</p>"]
+
+
+# --- the state machine -----------------------------------------------------------------
+
+
+class IncrementalBuilds(RuleBasedStateMachine):
+    """Random edits to the fixture site; incremental output must always equal a clean build's."""
+
+    root: Path  # set per test: holds pristine/ (built once) and work/ (one example)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.work = self.root / "work"
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        # Same absolute path every example: the cache keys its records by output folder.
+        shutil.copytree(self.root / "pristine", self.work, symlinks=True)
+        self.site, self.out = self.work / "site", self.work / "out_inc"
+        self.model = SiteModel(self.site)
+        self.pending = 0  # operations since the last comparison
+        self.builds = 0
+        self.log: list[str] = []
+        self.failed = False
+
+    # --- building and comparing ----------------------------------------------------
+
+    def _history(self) -> str:
+        return "\noperations:\n" + "\n".join(f"  {i}. {op}" for i, op in enumerate(self.log, 1))
+
+    def _check(self) -> None:
+        """Incremental build == clean build, and the builds leave nothing beside the output."""
+        self.builds += 1
+        clean = self.work / f"out_clean_{self.builds}"
+        try:
+            build(options(self.site, self.out, cache=True))
+            build(options(self.site, clean, cache=False))
+        except BuildError as exc:
+            self.failed = True
+            raise AssertionError(f"unexpected build error:\n{exc}{self._history()}") from exc
+        difference = tree_difference(self.out, clean)
+        leftovers = [p.name for p in self.work.iterdir() if p.name.endswith((TMP_SUFFIX, OLD_SUFFIX))]
+        shutil.rmtree(clean)
+        self.pending = 0
+        if difference or leftovers:
+            self.failed = True
+        assert not difference, f"incremental output differs from a clean build:\n{difference}{self._history()}"
+        assert not leftovers, f"staging folders left behind: {leftovers}{self._history()}"
+
+    def _check_failure(self, expected: list[str]) -> None:
+        """Both builds reject the site; the incremental output is left exactly as it was."""
+        self.builds += 1
+        clean = self.work / f"out_clean_{self.builds}"
+        before = tree(self.out)
+        for out, cache in ((self.out, True), (clean, False)):
+            try:
+                build(options(self.site, out, cache=cache))
+            except BuildError:
+                continue
+            except Exception as exc:
+                self.failed = True
+                raise AssertionError(f"expected BuildError ({expected}), got {type(exc).__name__}: {exc}{self._history()}") from exc
+            self.failed = True
+            raise AssertionError(f"{'incremental' if cache else 'clean'} build succeeded, expected an error: {expected}{self._history()}")
+        if tree(self.out) != before or clean.exists():
+            self.failed = True
+        assert tree(self.out) == before, f"a failed build changed out_inc/{self._history()}"
+        assert not clean.exists(), f"a failed clean build left {clean.name}/{self._history()}"
+
+    @contextmanager
+    def edit(self, what: str):
+        """Apply one operation to the model, write it, and build when it is time."""
+        before = copy.deepcopy(self.model)
+        yield self.model
+        self.log.append(what)
+        note(what)
+        self.model.sync(self.site)
+        self.pending += 1
+        expected = self.model.expected_errors()
+        if expected:
+            self._check_failure(expected)
+            self.model = before  # undo
+            self.model.sync(self.site)
+            self.log.append("(the site is invalid: both builds failed; undone)")
+        elif self.pending >= CHECK_EVERY:
+            self._check()
+
+    def teardown(self) -> None:
+        if self.pending and not self.failed:
+            self._check()
+
+    def _page(self, data, where=lambda path, meta: True) -> str | None:
+        choices = [p for p in self.model.pages() if where(p, self.model.content[p][0])]
+        return data.draw(st.sampled_from(choices), label="page") if choices else None
+
+    # --- pages ------------------------------------------------------------------------
+
+    @rule(data=st.data(), body=st.sampled_from(BODIES))
+    def edit_body(self, data, body):
+        path = self._page(data)
+        with self.edit(f"body of {path} = {body[:30]!r}…") as m:
+            m.content[path] = (m.content[path][0], body)
+
+    @rule(data=st.data(), title=st.sampled_from(TITLES))
+    def edit_title(self, data, title):
+        path = self._page(data)
+        with self.edit(f"title of {path} = {title!r}") as m:
+            m.content[path][0]["title"] = title
+
+    @rule(data=st.data(), date=st.sampled_from(DATES))
+    def edit_date(self, data, date):
+        path = self._page(data)
+        with self.edit(f"date of {path} = {date}") as m:
+            meta = m.content[path][0]
+            if date is None:
+                meta.pop("date", None)
+            else:
+                meta["date"] = date
+
+    @rule(data=st.data(), tag=st.sampled_from(TAGS))
+    def add_tag(self, data, tag):
+        path = self._page(data)
+        with self.edit(f"tag {tag!r} added to {path}") as m:
+            meta = m.content[path][0]
+            meta["tags"] = [*meta.get("tags", []), tag]
+
+    @precondition(lambda self: any(self.model.content[p][0].get("tags") for p in self.model.pages()))
+    @rule(data=st.data())
+    def remove_tag(self, data):
+        path = self._page(data, lambda p, meta: bool(meta.get("tags")))
+        tag = data.draw(st.sampled_from(self.model.content[path][0]["tags"]), label="tag")
+        with self.edit(f"tag {tag!r} removed from {path}") as m:
+            meta = m.content[path][0]
+            meta["tags"] = [t for t in meta["tags"] if t != tag]
+            if not meta["tags"]:
+                del meta["tags"]
+
+    @precondition(lambda self: any(set(self.model.content[p][0].get("tags", ())) & set(TAGS) for p in self.model.pages()))
+    @rule(data=st.data())
+    def respell_tag(self, data):
+        """Same topic, another spelling: 'Nông thôn mới' -> 'nông thôn mới' (one tag page)."""
+        path = self._page(data, lambda p, meta: bool(set(meta.get("tags", ())) & set(TAGS)))
+        tags = self.model.content[path][0]["tags"]
+        old = data.draw(st.sampled_from([t for t in tags if t in TAGS]), label="tag")
+        new = data.draw(st.sampled_from([t for t in TAGS if slugify(t) == slugify(old)]), label="spelling")
+        with self.edit(f"tag {old!r} of {path} respelled {new!r}") as m:
+            m.content[path][0]["tags"] = [new if t == old else t for t in tags]
+
+    @rule(data=st.data(), expires=st.sampled_from(EXPIRES))
+    def set_expires(self, data, expires):
+        path = self._page(data)
+        with self.edit(f"expires of {path} = {expires}") as m:
+            meta = m.content[path][0]
+            if expires is None:
+                meta.pop("expires", None)
+            else:
+                meta["expires"] = expires
+
+    @rule(data=st.data())
+    def toggle_draft(self, data):
+        path = self._page(data)
+        with self.edit(f"draft toggled on {path}") as m:
+            meta = m.content[path][0]
+            if meta.pop("draft", False) is False:
+                meta["draft"] = True
+
+    @rule(data=st.data(), section=st.sampled_from(NEW_SECTIONS), name=st.sampled_from(FILE_NAMES),
+          title=st.sampled_from(TITLES), date=st.sampled_from(DATES), tags=st.lists(st.sampled_from(TAGS), max_size=2),
+          body=st.sampled_from(BODIES), with_index=st.booleans())
+    def add_page(self, data, section, name, title, date, tags, body, with_index):
+        folder = f"content/{section}/" if section else "content/"
+        path = next(f"{folder}{name}{s}.md" for s in ("", "-2", "-3", "-4", "-5", "-6", "-7", "-8") if f"{folder}{name}{s}.md" not in self.model.content)
+        meta: dict = {"title": title}
+        if date:
+            meta["date"] = date
+        if tags:
+            meta["tags"] = tags
+        kind = KIND_BY_SECTION.get(section)
+        if kind == "document":
+            meta["number"] = f"{len(self.model.content)}/QĐ-UBND"
+            meta["doc_type"] = data.draw(st.sampled_from(DOC_TYPES), label="doc_type")
+            pdfs = [p[len("static"):] for p in self.model.static if p.endswith(".pdf")]
+            attachment = data.draw(st.sampled_from([None, *pdfs]), label="file")
+            if attachment:
+                meta["file"] = attachment
+            if data.draw(st.booleans(), label="explicit slug"):
+                meta["slug"] = "vb-" + slugify(meta["number"])
+        elif kind == "procedure":
+            meta["field"] = data.draw(st.sampled_from(FIELDS), label="field")
+        index = f"{folder}_index.md"
+        new_section = section and section not in self.model.sections()
+        with self.edit(f"new page {path} ({title!r}, {date}, tags {tags}){' with a new _index.md' if new_section and with_index else ''}") as m:
+            m.content[path] = (meta, body)
+            if new_section and with_index:
+                m.content[index] = ({"title": SECTION_TITLES[len(section) % len(SECTION_TITLES)], "weight": 5}, "Giới thiệu chuyên mục.\n")
+
+    @precondition(lambda self: len(self.model.pages()) > 1)
+    @rule(data=st.data())
+    def delete_page(self, data):
+        path = self._page(data)
+        with self.edit(f"deleted {path}") as m:
+            del m.content[path]
+
+    @rule(data=st.data(), name=st.sampled_from(FILE_NAMES))
+    def rename_page(self, data, name):
+        path = self._page(data)
+        new = f"{path.rpartition('/')[0]}/{name}.md"
+        if new in self.model.content:
+            new = f"{path.rpartition('/')[0]}/{name}-doi-ten.md"
+        if new in self.model.content:
+            return
+        with self.edit(f"renamed {path} -> {new}") as m:
+            m.content[new] = m.content.pop(path)
+
+    @precondition(lambda self: any(section_of(p) in KIND_BY_SECTION for p in self.model.pages()))
+    @rule(data=st.data())
+    def edit_document_or_procedure(self, data):
+        path = self._page(data, lambda p, meta: section_of(p) in KIND_BY_SECTION)
+        if KIND_BY_SECTION[section_of(path)] == "document":
+            key, value = data.draw(st.sampled_from([("doc_type", t) for t in DOC_TYPES] + [("issued", d) for d in ("2023-12-29", "2025-02-14", None)]), label="change")
+        else:
+            key, value = data.draw(st.sampled_from([("field", f) for f in FIELDS]), label="change")
+        with self.edit(f"{key} of {path} = {value!r}") as m:
+            meta = m.content[path][0]
+            if value is None:
+                meta.pop(key, None)
+            else:
+                meta[key] = value
+
+    @rule(data=st.data(), how=st.sampled_from(["invalid date", "no title", "weight not a number"]))
+    def break_page(self, data, how):
+        """An edit the build must reject; `edit` checks both builds fail, then undoes it."""
+        path = self._page(data)
+        with self.edit(f"broke {path}: {how}") as m:
+            meta = m.content[path][0]
+            if how == "invalid date":
+                meta["date"] = "2025-02-30"
+            elif how == "no title":
+                del meta["title"]
+            else:
+                meta["weight"] = "nặng"
+
+    # --- sections, site.yaml -------------------------------------------------------------
+
+    @rule(data=st.data(), change=st.sampled_from(["title", "weight", "paginate", "sort", "menu", "intro", "remove", "invalid paginate"]))
+    def edit_section(self, data, change):
+        section = data.draw(st.sampled_from(self.model.sections()), label="section")
+        path = f"content/{section}/_index.md" if section else "content/_index.md"
+        if change == "title":
+            value = data.draw(st.sampled_from(SECTION_TITLES), label="title")
+        elif change == "weight":
+            value = data.draw(st.integers(0, 5), label="weight")
+        elif change == "paginate":
+            value = data.draw(st.sampled_from([None, 1, 2, 3]), label="paginate")
+        elif change == "sort":
+            value = data.draw(st.sampled_from(["date", "weight", "title"]), label="sort")
+        elif change == "menu":
+            value = data.draw(st.booleans(), label="menu")
+        elif change == "intro":
+            value = data.draw(st.sampled_from(BODIES), label="intro")
+        else:
+            value = 0 if change == "invalid paginate" else None
+        with self.edit(f"{path}: {change} = {value!r}") as m:
+            if change == "remove":
+                m.content.pop(path, None)
+                return
+            meta, body = m.content.get(path, ({}, ""))
+            if change == "intro":
+                body = value
+            elif change == "invalid paginate":
+                meta["paginate"] = 0
+            elif value is None:
+                meta.pop(change, None)
+            else:
+                meta[change] = value
+            m.content[path] = (meta, body)
+
+    @rule(change=st.sampled_from([
+        ("description", DESCRIPTIONS[0]), ("description", DESCRIPTIONS[1]),
+        ("paginate", 1), ("paginate", 2), ("paginate", 3),
+        ("feeds.items", 1), ("feeds.items", 3), ("feeds.items", 20),
+        ("feeds.full_content", True), ("feeds.full_content", False),
+        ("home.news_count", 1), ("home.news_count", 6),
+        ("base_url", "https://hoaloi.vinhlong.gov.vn"), ("base_url", "https://vinhlong.gov.vn/hoa-loi"),
+    ]))
+    def edit_config(self, change):
+        key, value = change
+        with self.edit(f"site.yaml: {key} = {value!r}") as m:
+            *parents, last = key.split(".")
+            target = m.config
+            for part in parents:
+                target = target.setdefault(part, {})
+            target[last] = value
+
+    # --- static files and templates ---------------------------------------------------------
+
+    @rule(path=st.sampled_from(STATIC_PATHS), data=st.sampled_from([None, *STATIC_BYTES]))
+    def static_file(self, path, data):
+        with self.edit(f"{path}: {'deleted' if data is None else f'written ({len(data)} bytes)'}") as m:
+            if data is None:
+                m.static.pop(path, None)
+            else:
+                m.static[path] = data
+
+    @rule(name=st.sampled_from(OVERRIDES), action=st.sampled_from(["add", "add", "remove", "break"]), marker=st.sampled_from(MARKERS))
+    def template_override(self, name, action, marker):
+        """A site template replacing the theme's, as docs/themes.md describes."""
+        path = f"templates/{name}"
+        with self.edit(f"{path}: {action}" + (f" with {marker!r}" if action == "add" else "")) as m:
+            theme = (THEME_TEMPLATES / name).read_text(encoding="utf-8")
+            if action == "add":
+                m.templates[path] = theme + marker + "\n"
+            elif action == "remove":
+                m.templates.pop(path, None)
+            else:
+                m.templates[path] = theme + BROKEN_TEMPLATE + "\n"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    """The fixture site with one incremental build done, at the path every example reuses."""
+    root = tmp_path_factory.mktemp("incremental")
+    work = root / "work"
+    site = copy_site(FIXTURE, work / "site")
+    SiteModel(site).sync(site)  # the model's own spelling of every file
+    build(options(site, work / "out_inc", cache=True))
+    shutil.copytree(work, root / "pristine", symlinks=True)
+    return root
+
+
+def test_incremental_build_equals_clean_build(pristine: Path):
+    machine = type("IncrementalBuilds", (IncrementalBuilds,), {"root": pristine})
+    run_state_machine_as_test(machine, settings=SETTINGS)
+
+
+# --- deterministic checks ------------------------------------------------------------------
+
+
+def _inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+def test_body_edit_renders_only_what_shows_the_page(tmp_path: Path):
+    site = copy_site(FIXTURE, tmp_path / "site")
+    out = tmp_path / "public"
+    first = build(options(site, out, cache=True))
+    again = build(options(site, out, cache=True))
+    assert again.rendered == 0 and again.reused == first.rendered
+
+    page = site / "content" / "tin-tuc" / "trao-qua-tet.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Mỗi phần quà", "Mỗi suất quà"), encoding="utf-8")
+    before = _inodes(out)
+    result = build(options(site, out, cache=True))
+    rewritten = {path for path, inode in _inodes(out).items() if before.get(path) != inode}
+
+    assert "tin-tuc/trao-qua-tet-cho-ho-ngheo/index.html" in rewritten
+    assert "Mỗi suất quà" in (out / "tin-tuc" / "trao-qua-tet-cho-ho-ngheo" / "index.html").read_text(encoding="utf-8")
+    assert len(rewritten) == result.rendered
+    assert 1 <= result.rendered <= first.rendered // 3, sorted(rewritten)
+    assert result.reused == first.rendered - result.rendered
+    # Other sections' pages and lists are untouched.
+    assert not {p for p in rewritten if p.startswith(("van-ban/", "thu-tuc-hanh-chinh/", "thong-bao/"))}, sorted(rewritten)
+    assert not tree_difference(out, build(options(site, tmp_path / "clean", cache=False)).out_dir)
+
+
+def test_parallel_build_equals_serial_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(xaweb.parallel, "MIN_PARSE_PER_WORKER", 1)
+    monkeypatch.setattr(xaweb.parallel, "MIN_RENDER_PER_WORKER", 1)
+    site = copy_site(EXAMPLE, tmp_path / "site")
+    serial: BuildResult = build(options(site, tmp_path / "serial", cache=False, jobs=1))
+    parallel = build(options(site, tmp_path / "parallel", cache=True, jobs=2))
+    assert parallel.rendered == serial.rendered > 0
+    assert not tree_difference(tmp_path / "parallel", tmp_path / "serial")
+
+    # An incremental build with workers: a handful of changed outputs, still split across the pool.
+    news = sorted((site / "content" / "tin-tuc").glob("[!_]*.md"))[0]
+    news.write_text(news.read_text(encoding="utf-8") + "\nĐoạn bổ sung khi dựng song song.\n", encoding="utf-8")
+    incremental = build(options(site, tmp_path / "parallel", cache=True, jobs=2))
+    assert 2 <= incremental.rendered < serial.rendered
+    build(options(site, tmp_path / "serial-2", cache=False, jobs=1))
+    assert not tree_difference(tmp_path / "parallel", tmp_path / "serial-2")
