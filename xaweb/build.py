@@ -11,7 +11,6 @@ as it was.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -25,7 +24,7 @@ from .content.assemble import assemble_site, next_expiry
 from .content.markup import make_markdown
 from .content.model import Page, SectionInfo, Site
 from .content.parse import PageError, parse_section
-from .discover import SiteFiles, discover, read_source, stamp_of
+from .discover import SiteFiles, discover, read_source, stamp_of, walk_files
 from .errors import BuildError, Problem, Problems
 from .parallel import default_jobs, parse_many, render_many
 from .render.deps import Fingerprints, digest, page_digest
@@ -178,12 +177,7 @@ def _needed_bodies(site: Site, dirty: list[Output], from_cache: set[str]) -> set
 
 def _files_in(folder: Path) -> set[str]:
     """Every file under `folder`, as POSIX paths relative to it."""
-    found = set()
-    for root, _, names in os.walk(folder):
-        rel = Path(root).relative_to(folder).as_posix()
-        prefix = "" if rel == "." else rel + "/"
-        found.update(prefix + n for n in names)
-    return found
+    return {rel for rel, entry in walk_files(folder) if not entry.is_dir()}
 
 
 def _inputs_stamp(site_dir: Path, files: SiteFiles, template_dirs: list[Path], static_stamps: dict[str, str], options: BuildOptions) -> str:

@@ -7,9 +7,11 @@ Lists are sorted so that builds are deterministic.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .errors import Problem
 
@@ -52,37 +54,57 @@ def read_source(source: SourceFile, problems: list[Problem]) -> str | None:
     return None
 
 
-def _visible(path: Path) -> bool:
-    return not path.name.startswith((".", "~")) and not path.name.endswith(("~", ".swp", ".tmp"))
+def _visible(name: str) -> bool:
+    """Hidden files and editors' temporary files are not part of the site."""
+    return not name.startswith((".", "~")) and not name.endswith(("~", ".swp", ".tmp"))
+
+
+def walk_files(root: Path) -> Iterator[tuple[str, os.DirEntry]]:
+    """(POSIX path relative to `root`, entry) of every visible file, sorted, folders included.
+
+    os.scandir instead of pathlib: a site of 10,000 pages is listed on every
+    build, and this is several times faster.
+    """
+    def walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if not _visible(entry.name):
+                    continue
+                rel = prefix + entry.name
+                yield rel, entry
+                if entry.is_dir():
+                    yield from walk(entry.path, rel + "/")
+
+    if root.is_dir():
+        yield from walk(str(root), "")
 
 
 def discover(site_dir: Path, static_dirs: list[Path]) -> SiteFiles:
-    """Read content files and list static files (theme first, the site's own last)."""
+    """List content files with their stamps, and static files (theme first, the site's own last)."""
     files = SiteFiles()
     content = site_dir / CONTENT_DIR
     if not content.is_dir():
         files.problems.append(Problem(CONTENT_DIR, None, f"không có thư mục '{CONTENT_DIR}/' trong {site_dir}"))
         return files
-    for path in sorted(content.rglob("*")):
-        rel = path.relative_to(site_dir).as_posix()
-        parts = path.relative_to(content).parts
-        if not all(_visible(Path(p)) for p in parts):
+    rejected: set[str] = set()
+    for rel, entry in walk_files(content):
+        shown = f"{CONTENT_DIR}/{rel}"
+        section, _, name = rel.rpartition("/")
+        if section in rejected or any(section.startswith(r + "/") for r in rejected):
+            continue  # inside a folder already reported
+        if entry.is_dir():
+            if _SLUG_DIR.match(name):
+                files.section_indexes.setdefault(rel, None)
+            else:
+                rejected.add(rel)
+                files.problems.append(Problem(shown, None, "tên thư mục chuyên mục chỉ được gồm chữ thường không dấu, số và dấu gạch ngang (ví dụ: tin-tuc)"))
             continue
-        if path.is_dir():
-            section = "/".join(parts)
-            if not _SLUG_DIR.match(path.name):
-                files.problems.append(Problem(rel, None, "tên thư mục chuyên mục chỉ được gồm chữ thường không dấu, số và dấu gạch ngang (ví dụ: tin-tuc)"))
-                continue
-            files.section_indexes.setdefault(section, None)
+        if not name.lower().endswith(".md"):
+            files.problems.append(Problem(shown, None, "tệp không phải Markdown trong content/ bị bỏ qua; hãy đặt ảnh và tệp đính kèm vào static/", "warning"))
             continue
-        section = "/".join(parts[:-1])
-        if section and section not in files.section_indexes:
-            continue  # inside a folder already rejected
-        if path.suffix.lower() != ".md":
-            files.problems.append(Problem(rel, None, "tệp không phải Markdown trong content/ bị bỏ qua; hãy đặt ảnh và tệp đính kèm vào static/", "warning"))
-            continue
-        source = SourceFile(rel, path, stamp_of(path))
-        if path.name == INDEX:
+        stat = entry.stat()
+        source = SourceFile(shown, Path(entry.path), f"{stat.st_size}:{stat.st_mtime_ns}")
+        if name == INDEX:
             if section:
                 files.section_indexes[section] = source
             else:
@@ -90,8 +112,7 @@ def discover(site_dir: Path, static_dirs: list[Path]) -> SiteFiles:
         else:
             files.pages.append((source, section))
     for static_dir in [*static_dirs, site_dir / STATIC_DIR]:
-        if static_dir.is_dir():
-            for path in sorted(static_dir.rglob("*")):
-                if path.is_file() and all(_visible(Path(p)) for p in path.relative_to(static_dir).parts):
-                    files.static["/" + path.relative_to(static_dir).as_posix()] = path
+        for rel, entry in walk_files(static_dir):
+            if entry.is_file():
+                files.static["/" + rel] = Path(entry.path)
     return files

@@ -84,7 +84,9 @@ def make_markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
 
 
-def _filter_style(tag: str, attr: str, value: str) -> str | None:
+def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr == "id" and value in RESERVED_IDS:
+        return f"muc-{value}"  # pasted HTML must not take an id the theme uses
     # Tables keep Markdown's column alignment; no other inline style survives.
     if attr == "style":
         return value if re.fullmatch(r"text-align:\s*(left|right|center);?", value) else None
@@ -97,7 +99,7 @@ def sanitize(html_text: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        attribute_filter=_filter_style,
+        attribute_filter=_filter_attribute,
         link_rel=None,
         strip_comments=True,
     )
@@ -106,9 +108,24 @@ def sanitize(html_text: str) -> str:
 def render_markdown(md: markdown.Markdown, text: str) -> tuple[str, tuple[TocEntry, ...]]:
     md.reset()
     # The page title is the only h1: a '# Heading' in the body becomes an h2.
-    body = sanitize(_H1.sub(r"<\1h2", md.convert(text)))
+    body = _unique_ids(sanitize(_H1.sub(r"<\1h2", md.convert(text))))
     toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
     return body, toc
+
+
+_ID = re.compile(r'(<[a-z][^<>]*?\sid=")([^"]*)"')
+
+
+def _unique_ids(html_text: str) -> str:
+    """Pasted HTML can repeat an id; the second and later get '-2', '-3'."""
+    seen: dict[str, int] = {}
+
+    def rename(m: re.Match) -> str:
+        value = m[2]
+        seen[value] = count = seen.get(value, 0) + 1
+        return m[0] if count == 1 else f'{m[1]}{value}-{count}"'
+
+    return _ID.sub(rename, html_text)
 
 
 def _flatten_toc(tokens: list[dict]) -> list[TocEntry]:

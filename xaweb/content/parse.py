@@ -186,6 +186,10 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
             hint = did_you_mean(str(key), known)
             problems.append(finder.problem((str(key),), f"khóa '{key}' không được dùng cho trang loại {kind}{hint}", "warning"))
 
+    tags = tuple(dict.fromkeys(values.get("tags", ())))
+    if any(not slugify(t) for t in tags):
+        problems.append(finder.problem(("tags",), "chủ đề không có chữ hoặc số nào bị bỏ qua", "warning"))
+        tags = tuple(t for t in tags if slugify(t))
     title = values.get("title")
     if not title:
         problems.append(Problem(source, finder.offset + 1 if finder.offset else 1, "thiếu 'title' (tiêu đề trang)"))
@@ -216,7 +220,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         date=values.get("date") or (document.issued if document else None),
         updated=values.get("updated"),
         expires=values.get("expires"),
-        tags=tuple(dict.fromkeys(values.get("tags", ()))),
+        tags=tags,
         draft=values.get("draft", False),
         weight=values.get("weight", 0),
         image=values.get("image"),
