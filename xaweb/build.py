@@ -26,8 +26,11 @@ from .content.model import Page, SectionInfo, Site
 from .content.parse import PageError, parse_section
 from .discover import SiteFiles, discover, read_source, stamp_of, walk_files
 from .errors import BuildError, Problem, Problems
-from .parallel import default_jobs, parse_many, render_many
+from .images import CACHE_DIR as IMAGE_CACHE_DIR
+from .images import image_jobs, probe_images
+from .parallel import default_jobs, derive_many, parse_many, render_many
 from .render.deps import Fingerprints, digest, page_digest
+from .render.pictures import config_images, page_images
 from .render.plan import Output, feed_pages, plan_outputs
 from .render.theme import load_theme
 from .vietnamese import VN_TZ
@@ -160,9 +163,16 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
     return parsed
 
 
-def _assemble(config: SiteConfig, parsed: _Parsed, pages: list[Page], files: SiteFiles, now: datetime, drafts: bool) -> tuple[Site, list[Problem]]:
+def assemble(config: SiteConfig, parsed: _Parsed, pages: list[Page], files: SiteFiles, now: datetime, drafts: bool,
+             images: dict | None = None) -> tuple[Site, list[Problem]]:
+    """Parsed pages -> the Site, with the sizes of the local images it shows (pass `images` to reuse them)."""
     sizes = {url: path.stat().st_size for url, path in files.static.items()}
-    return assemble_site(config, parsed.infos, pages, now, parsed.home_intro, sizes, drafts)
+    site, problems = assemble_site(config, parsed.infos, pages, now, parsed.home_intro, sizes, drafts)
+    if images is None:
+        shown = [url for page in site.pages + site.root_pages for url in page_images(page)] + list(config_images(config))
+        images, image_problems = probe_images(shown, files.static)
+        problems += image_problems
+    return replace(site, images=images), problems
 
 
 def _needed_bodies(site: Site, dirty: list[Output], from_cache: set[str]) -> set[str]:
@@ -193,8 +203,10 @@ def _inputs_stamp(site_dir: Path, files: SiteFiles, template_dirs: list[Path], s
 def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildResult:
     site_dir = options.site_dir.resolve()
     out_dir = (options.out_dir or site_dir / DEFAULT_OUTPUT).resolve()
-    if out_dir == site_dir or out_dir in site_dir.parents or out_dir in (site_dir / "content", site_dir / "static"):
-        raise BuildError([Problem("", None, f"thư mục đầu ra {out_dir} không được chứa mã nguồn của trang")])
+    sources = [site_dir / d for d in ("content", "static", "templates", "themes")]
+    if out_dir == site_dir or out_dir in site_dir.parents or any(out_dir == s or s in out_dir.parents for s in sources):
+        # The output would be read back as input on the next build.
+        raise BuildError([Problem("", None, f"thư mục đầu ra {out_dir} không được trùng, chứa hay nằm trong mã nguồn của trang")])
     timer = _Timer()
     problems = Problems()
     jobs = options.jobs or default_jobs()
@@ -231,7 +243,7 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
 
     parsed = parse_content(files, cache, jobs, problems, progress)
     problems.raise_if_errors()
-    site, assembly_problems = _assemble(config, parsed, parsed.pages, files, now, options.drafts)
+    site, assembly_problems = assemble(config, parsed, parsed.pages, files, now, options.drafts)
     problems.extend(assembly_problems)
     problems.raise_if_errors()
     timer.lap("parse")
@@ -242,7 +254,7 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
     for out in outputs:
         if "/" + out.path in files.static:
             problems.warn("static/" + out.path, None, f"tệp tĩnh bị thay bằng tệp do xaweb tạo ra ({out.url})")
-    fingerprint = Fingerprints(site, template_dirs, {p.source: page_digest(p, parsed.hashes[p.source]) for p in site.pages + site.root_pages})
+    fingerprint = Fingerprints(site, template_dirs, {p.source: page_digest(p, parsed.hashes[p.source], site.images) for p in site.pages + site.root_pages})
     current = {o.path: fingerprint(o) for o in outputs}
     previous = cache.fingerprints() if cache is not None and existing else {}
     dirty = [o for o in outputs if previous.get(o.path) != current[o.path] or o.path not in existing]
@@ -252,7 +264,7 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
     if needed:
         bodies = cache.bodies(needed) if cache is not None else {}
         pages = [replace(p, body_html=bodies[p.source]) if p.source in needed else p for p in parsed.pages]
-        site, _ = _assemble(config, parsed, pages, files, now, options.drafts)
+        site, _ = assemble(config, parsed, pages, files, now, options.drafts, site.images)
     timer.lap("plan")
 
     staged = StagedOutput(out_dir)
@@ -263,17 +275,31 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
         staged.copy_tree(changed_static)
         stale += [url.lstrip("/") for url in old_static if url not in files.static and url.lstrip("/") not in current]
 
+        pages_dirty = [o for o in dirty if o.kind != "image"]
+        photos = image_jobs(site.images, [o for o in dirty if o.kind == "image"], files.static)
+
         def tick(n: int, done=[0]) -> None:  # noqa: B006 - a counter across calls
             done[0] += n
-            progress("render", done[0], len(dirty))
+            progress("render", done[0], len(pages_dirty))
+
+        def photo_tick(n: int, done=[0]) -> None:  # noqa: B006
+            done[0] += n
+            progress("images", done[0], len(photos))
 
         written = set()
-        for path, render_problems in render_many(site, template_dirs, site_dir, staged.staging, dirty, jobs, tick):
+        for path, render_problems in render_many(site, template_dirs, site_dir, staged.staging, pages_dirty, jobs, tick):
             problems.extend(render_problems)
             if path:
                 written.add(path)
-        problems.raise_if_errors(strict=options.strict)
+        problems.raise_if_errors()
         timer.lap("render")
+        image_cache = cache.dir / IMAGE_CACHE_DIR if cache is not None else None
+        for path, image_problems in derive_many(photos, staged.staging, image_cache, jobs, photo_tick):
+            problems.extend(image_problems)
+            if path:
+                written.add(path)
+        problems.raise_if_errors(strict=options.strict)
+        timer.lap("images")
         if previous:
             staged.apply(stale)
         else:

@@ -32,7 +32,7 @@ EXTENSION_CONFIGS = {
         # Same slugs for heading anchors as for URLs: readable, ASCII, stable.
         "slugify": lambda value, separator: _slug(value),
         "permalink": False,
-        "toc_depth": "2-3",
+        "toc_depth": "1-3",  # a "# heading" in the body is shown as h2 but listed too
     },
     "markdown.extensions.footnotes": {"BACKLINK_TITLE": "Quay lại chú thích %d"},
 }
