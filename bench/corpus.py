@@ -808,18 +808,20 @@ HUGO_LAYOUTS = {
   </div>
 </header>
 """,
-    "_partials/nav.html": """{{ $current := . }}
+    # The menu comes from [menus.main] in hugo.toml (written from SECTIONS), the
+    # idiomatic and cheap way: ranging over site.Sections on every page costs O(pages).
+    "_partials/nav.html": """{{ $here := .RelPermalink }}
 <nav class="site-nav" aria-label="Trình đơn chính">
   <div class="wrap">
     <details class="menu">
       <summary>Trình đơn</summary>
       <ul class="menu-list">
         <li><a href="{{ "/" | relURL }}"{{ if .IsHome }} aria-current="page"{{ end }}>Trang chủ</a></li>
-        {{ range site.Sections.ByWeight }}
-        <li><a href="{{ .RelPermalink }}"{{ if or (eq $current .) ($current.IsDescendant .) }} aria-current="page"{{ end }}>{{ .Title }}</a>
-          {{ with .Sections }}
+        {{ range site.Menus.main }}
+        <li><a href="{{ .URL }}"{{ if hasPrefix $here .URL }} aria-current="page"{{ end }}>{{ .Name }}</a>
+          {{ if .HasChildren }}
           <ul class="submenu">
-            {{ range .ByWeight }}<li><a href="{{ .RelPermalink }}"{{ if or (eq $current .) ($current.IsDescendant .) }} aria-current="page"{{ end }}>{{ .Title }}</a></li>{{ end }}
+            {{ range .Children }}<li><a href="{{ .URL }}"{{ if hasPrefix $here .URL }} aria-current="page"{{ end }}>{{ .Name }}</a></li>{{ end }}
           </ul>
           {{ end }}
         </li>
@@ -949,8 +951,22 @@ table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid var
 """
 
 
+def hugo_menu() -> str:
+    """[menus.main] from the sections, ordered by weight like xaweb's default menu."""
+    entries = [(w, p, t, "") for p, (t, w, _) in PARENT_SECTIONS.items()]
+    for s in SECTIONS:
+        parent = s.path.rpartition("/")[0]
+        entries.append((s.weight, s.path, s.title, parent))
+    out = []
+    for weight, path, title, parent in sorted(entries):
+        out += ["", "[[menus.main]]", f'  identifier = "{path}"', f'  name = "{title}"', f'  pageRef = "/{path}"', f"  weight = {weight}"]
+        if parent:
+            out.append(f'  parent = "{parent}"')
+    return "\n".join(out) + "\n"
+
+
 def write_hugo(root: Path, pages: list[PageData]) -> None:
-    _write(root / "hugo.toml", HUGO_CONFIG)
+    _write(root / "hugo.toml", HUGO_CONFIG + hugo_menu())
     for name, text in HUGO_LAYOUTS.items():
         _write(root / "layouts" / name, text)
     _write(root / "static" / "css" / "site.css", HUGO_CSS)

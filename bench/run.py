@@ -195,6 +195,12 @@ class Tool:
 class Xaweb(Tool):
     name = "xaweb"
 
+    def prepare_clean(self) -> None:
+        super().prepare_clean()
+        # xaweb keys its cache by version, not by code: start each run from an empty cache
+        # so that the cached builds use the code being measured.
+        shutil.rmtree(self.site / ".xaweb-cache", ignore_errors=True)
+
     def _base(self) -> list[str]:
         cmd = _script("xaweb", "xaweb") + ["build", str(self.site)]
         return cmd + (["-j", str(self.jobs)] if self.jobs else [])
@@ -365,6 +371,23 @@ def ensure_corpus(n: int, regenerate: bool) -> tuple[Path, dict]:
     return root, json.loads((root / "manifest.json").read_text(encoding="utf-8"))
 
 
+def xaweb_code_hash() -> str:
+    """A digest of xaweb's Python code and bundled themes, to notice edits made during a run."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("xaweb")
+    if spec is None or not spec.submodule_search_locations:
+        return "not installed"
+    pkg = Path(list(spec.submodule_search_locations)[0])
+    h = hashlib.sha256()
+    for root in (pkg, pkg.parent / "themes"):
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    h.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 # --- machine facts and the report -------------------------------------------------------------------------------
 
 
@@ -461,6 +484,12 @@ def report(results: list[Result], facts: dict[str, str], manifests: dict[int, di
             cells = [c if c not in ("–",) else "FAILED" for c in cells]
         lines.append("| " + " | ".join(cells) + " |")
 
+    lines += ["", "CPU time of the build (user + system seconds of the whole process tree, median): less sensitive than wall "
+              "time to other load on the machine, but it does not show parallelism.", "",
+              "| N | tool | clean build CPU | no-change rebuild CPU | one-edit rebuild CPU |", "|---:|---|---:|---:|---:|"]
+    for r in results:
+        if r.status != "skipped":
+            lines.append(f"| {r.size:,} | {r.tool} | " + " | ".join(_s(r.median(sc, "cpu")) for sc in SCENARIOS) + " |")
     lines += ["", "<details><summary>Every run: wall seconds (CPU seconds of the build / CPU seconds other processes used meanwhile)</summary>", ""]
     for r in results:
         for sc in SCENARIOS:
@@ -513,6 +542,7 @@ def main(argv: list[str]) -> int:
         raise SystemExit("--runs must be at least 1")
 
     facts = machine_facts(args.tools)
+    code_before = xaweb_code_hash() if "xaweb" in args.tools else ""
     results: list[Result] = []
     manifests: dict[int, dict] = {}
     for n in args.sizes:
@@ -526,6 +556,14 @@ def main(argv: list[str]) -> int:
                 continue
             results.append(bench_tool(TOOL_CLASSES[name](n, root, args.jobs), edit, args.runs, args.timeout))
 
+    facts["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    if "xaweb" in args.tools:
+        code_after = xaweb_code_hash()
+        if code_after != code_before:
+            facts["xaweb code"] = (f"CHANGED during the run ({code_before} → {code_after}): xaweb's sources were edited "
+                                   "while it was measured; rerun for numbers of one version")
+        else:
+            facts["xaweb code"] = f"digest {code_before} (unchanged during the run)"
     text = report(results, facts, manifests, args)
     print(text)
     today = datetime.now(timezone.utc).strftime("%Y-%m-%d")

@@ -5,11 +5,13 @@ The guard is a hypothesis state machine over the fixture site in
 matter and bodies, static bytes, template overrides, site.yaml) and written to
 disk after each random operation: body, title, date and tag edits, new pages
 (in new sections too), deletions, renames, drafts, expiry, section `_index.md`
-and `site.yaml` edits, static files, template overrides, and edits that break
-the build. Every few operations an incremental build (cache on) into `out_inc/`
-is compared, file by file and byte by byte, with a clean build (cache off) into
-a fresh folder; folders are compared too, so a deleted page must leave no
-empty folder behind. An operation the model knows is an error (an invalid
+and `site.yaml` edits, static files (photos the build resizes too), template
+overrides, the clock passing an `expires` date, and edits that break the build. Every few operations an incremental build (cache on) into `out_inc/`
+is compared, file by file and byte by byte, with a clean build (cache off) of
+the same files into its own folder; folders are compared too, so a deleted
+page must leave no empty folder behind. (A clean build depends only on the
+files, so each distinct state is built once, in a second process, while the
+incremental build runs.) An operation the model knows is an error (an invalid
 date, two pages at one URL, a missing attachment, a template syntax error)
 must make both builds raise `BuildError`, leave `out_inc/` exactly as it was,
 and is then undone.
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
+import io
 import json
 import multiprocessing
 import os
@@ -30,12 +34,13 @@ import re
 import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Callable
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, note, settings
+from hypothesis import HealthCheck, Phase, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
 
@@ -61,6 +66,8 @@ _settings = dict(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
     derandomize=IN_CI,
     print_blob=True,
+    # No "explain" phase: it traces every line of the replayed builds, slowly, to say little here.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
 )
 if IN_CI:
     _settings["database"] = None
@@ -105,37 +112,67 @@ def tree_difference(incremental: Path, clean: Path) -> str:
     return "\n".join(lines)
 
 
-def options(site: Path, out: Path, cache: bool, jobs: int = 1) -> BuildOptions:
-    return BuildOptions(site, out, now=NOW, jobs=jobs, cache=cache)
+def options(site: Path, out: Path, cache: bool, jobs: int = 1, now: datetime = NOW) -> BuildOptions:
+    return BuildOptions(site, out, now=now, jobs=jobs, cache=cache)
 
 
-def _clean_build(site: Path, out: Path) -> str | None:
+def _clean_build(site: Path, out: Path, now: datetime) -> str | None:
     """A clean build; -> None, or the error as text ('BuildError: …') so it crosses processes."""
     try:
-        build(options(site, out, cache=False))
+        build(options(site, out, cache=False, now=now))
     except Exception as exc:  # noqa: BLE001 - reported by the caller
         return f"{type(exc).__name__}: {exc}"
     return None
 
 
 class CleanBuilds:
-    """Clean builds in a second process, alongside the incremental build in this one.
+    """Clean builds, one per distinct site state, in a second process, remembered.
 
-    The two builds share nothing (the clean one neither reads nor writes the
-    cache), so running them at once halves the time of a comparison on a
-    two-core machine. Without `fork` (Windows) they run one after the other.
+    A clean build is a pure function of the site's files and `now`, so
+    a state seen before (shrinking replays the same prefixes over and over) is
+    compared with the output already built for it. A new state is built in a
+    second process while the incremental build runs in this one: the two share
+    nothing (the clean build neither reads nor writes the cache). Without
+    `fork` (Windows) the clean build runs here.
     """
 
-    def __init__(self) -> None:
+    KEEP = 40  # clean outputs kept on disk
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.results: dict[str, str | None] = {}  # state digest -> error text or None, oldest first
         fork = "fork" in multiprocessing.get_all_start_methods()
         self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) if fork else None
 
-    def start(self, site: Path, out: Path) -> Future:
+    def start(self, site: Path, files: dict[str, bytes], now: datetime) -> Callable[[], tuple[str | None, Path, bool]]:
+        """Start (or recall) the clean build of `site`, whose files are `files`, at `now`.
+
+        -> a function returning (error or None, output folder, whether it was built just now).
+        """
+        h = hashlib.blake2b(now.isoformat().encode(), digest_size=16)
+        for path, data in sorted(files.items()):
+            h.update(f"{path}\0{len(data)}\0".encode())
+            h.update(data)
+        key = h.hexdigest()
+        out = self.root / key
+        if key in self.results:
+            self.results[key] = self.results.pop(key)  # most recently used
+            return lambda: (self.results[key], out, False)
         if self.pool is not None:
-            return self.pool.submit(_clean_build, site, out)
-        done: Future = Future()
-        done.set_result(_clean_build(site, out))
-        return done
+            future: Future = self.pool.submit(_clean_build, site, out, now)
+        else:
+            future = Future()
+            future.set_result(_clean_build(site, out, now))
+
+        def result() -> tuple[str | None, Path, bool]:
+            self.results[key] = future.result()
+            while len(self.results) > self.KEEP:
+                oldest = next(iter(self.results))
+                del self.results[oldest]
+                shutil.rmtree(self.root / oldest, ignore_errors=True)
+            return self.results[key], out, True
+
+        return result
 
     def close(self) -> None:
         if self.pool is not None:
@@ -253,6 +290,8 @@ class SiteModel:
                 errors.append(f"{path}: no title")
             if "weight" in meta and not isinstance(meta["weight"], int):
                 errors.append(f"{path}: weight is not an integer")
+            if "slug" in meta and slugify(meta["slug"]) != meta["slug"]:
+                errors.append(f"{path}: slug {meta['slug']!r} is not a slug")
             if meta.get("draft") or not meta.get("title"):
                 continue  # drafts are parsed (so checked above) but not published
             for key in ("file", "image"):
@@ -305,6 +344,7 @@ BODIES = [
     "Ủy ban nhân dân xã đề nghị các hộ gia đình thực hiện nghiêm.\n\n## Chi tiết\n\nXem [văn bản](/van-ban/) kèm theo.\n",
     "## Mục tiêu\n\nSố hóa 100% hồ sơ.\n\n## Địa bàn\n\n- Ấp Hòa Thạnh\n- Ấp Tân Quới\n\n### Tiến độ\n\nHoàn thành trong quý III.\n",
     "Đã sửa: “Hòa Lợi” thay cho “Hoà Lợi”.\n",
+    "Cầu mới nối hai ấp.\n\n![Cầu Hòa Lợi ngày khánh thành](/images/cau-hoa-loi.jpg)\n",
     "",
 ]
 DATES = ["2024-07-01", "2024-11-18", "2025-01-20", "2025-03-10", "2025-03-10 08:30", "2025-05-28", "2025-06-01", "2025-07-15", None]
@@ -320,8 +360,31 @@ DESCRIPTIONS = ["Trang thử nghiệm dựng tăng dần của xã Hòa Lợi.",
 STATIC_PATHS = ["static/images/trao-qua.jpg", "static/images/cau-hoa-loi.jpg", "static/files/van-ban/qd-15-2025.pdf",
                 "static/files/van-ban/kh-42-2024.pdf", "static/files/bieu-mau/to-khai-khai-sinh.pdf",
                 "static/files/van-ban/cv-07-2025.pdf", "static/css/xaweb.css", "static/robots.txt"]
-STATIC_BYTES = [b"%PDF-1.4\n% v2\n%%EOF\n", b"%PDF-1.4\n% v3 (a longer version of the file)\n%%EOF\n", b"JPEG-FIXTURE anh moi\n",
-                b"/* site css */\nbody { color: #222; }\n", b"User-agent: *\nDisallow: /nhap/\n"]
+
+
+def _photo(fmt: str, size: tuple[int, int], colour: tuple[int, int, int]) -> bytes:
+    """A small real photo (the build resizes JPEG and PNG files pages show)."""
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", size, colour)
+    ImageDraw.Draw(im).ellipse([size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2], fill=(250, 220, 0))
+    buffer = io.BytesIO()
+    im.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+STATIC_BYTES = [b"%PDF-1.4\n% v2\n%%EOF\n", b"%PDF-1.4\n% v3 (a longer version of the file)\n%%EOF\n",
+                b"/* site css */\nbody { color: #222; }\n", b"User-agent: *\nDisallow: /nhap/\n",
+                _photo("JPEG", (400, 250), (30, 90, 160)), _photo("JPEG", (800, 500), (160, 60, 30)), _photo("PNG", (300, 200), (20, 140, 70))]
+FIELD_CHANGES = [
+    ("updated", "2025-05-30"), ("updated", "2025-06-02 07:00"), ("updated", None),
+    ("summary", "Tóm tắt: xã triển khai nhiệm vụ trọng tâm tháng 6."), ("summary", None),
+    ("author", "Trần Thị Ánh"), ("author", None),
+    ("weight", 1), ("weight", 3), ("weight", None),
+    ("pinned", True), ("pinned", None),
+    ("slug", "tin-moi"), ("slug", "qd-15-2025-quy-che-lam-viec"), ("slug", "Tin Mới"), ("slug", None),
+    ("image", "/images/trao-qua.jpg"), ("image", "/images/cau-hoa-loi.jpg"), ("image", None),
+]
 OVERRIDES = ["partials/footer.html", "partials/card.html"]
 MARKERS = ["<!-- bản riêng của xã Hòa Lợi -->", "<p class=\"thu-nghiem\">Phiên bản thử nghiệm</p>"]
 
@@ -344,6 +407,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
         shutil.copytree(self.root / "pristine", self.work, symlinks=True)
         self.site, self.out = self.work / "site", self.work / "out_inc"
         self.model = SiteModel(self.site)
+        self.now = NOW  # the moment expiry is judged against, for both builds
         self.pending = 0  # operations since the last comparison
         self.builds = 0
         self.log: list[str] = []
@@ -354,52 +418,50 @@ class IncrementalBuilds(RuleBasedStateMachine):
     def _history(self) -> str:
         return "\noperations:\n" + "\n".join(f"  {i}. {op}" for i, op in enumerate(self.log, 1))
 
-    def _builds(self) -> tuple[str | None, str | None, Path]:
-        """An incremental build into out_inc/ and, at the same time, a clean one into a new folder.
+    def _builds(self) -> tuple[str | None, str | None, Path, bool]:
+        """An incremental build into out_inc/ and, at the same time, the clean build of this state.
 
-        -> (incremental error, clean error, clean output folder); an error is 'ExceptionType: text'.
+        -> (incremental error, clean error, clean output, clean built just now); errors as 'Type: text'.
         """
         self.builds += 1
-        clean = self.work / f"out_clean_{self.builds}"
-        clean_error = self.clean_builds.start(self.site, clean)
+        clean = self.clean_builds.start(self.site, self.model.files(), self.now)
         try:
-            build(options(self.site, self.out, cache=True))
+            build(options(self.site, self.out, cache=True, now=self.now))
             error = None
         except Exception as exc:  # noqa: BLE001 - compared with the clean build's outcome
             error = f"{type(exc).__name__}: {exc}"
-        return error, clean_error.result(), clean
+        return (error, *clean())
 
     def _fail(self, message: str) -> None:
         self.failed = True
         raise AssertionError(message + self._history())
 
     def _check(self) -> None:
-        """Incremental build == clean build, and the builds leave nothing beside the output."""
-        error, clean_error, clean = self._builds()
+        """Incremental build == clean build, and the build leaves nothing beside its output."""
+        error, clean_error, clean, _ = self._builds()
         self.pending = 0
         if error or clean_error:
             self._fail(f"unexpected build error:\nincremental: {error}\nclean: {clean_error}")
         difference = tree_difference(self.out, clean)
-        leftovers = [p.name for p in self.work.iterdir() if p.name.endswith((TMP_SUFFIX, OLD_SUFFIX))]
-        shutil.rmtree(clean)
         if difference:
             self._fail(f"incremental output differs from a clean build:\n{difference}")
+        leftovers = [p.name for p in self.work.iterdir() if p.name.endswith((TMP_SUFFIX, OLD_SUFFIX))]
         if leftovers:
             self._fail(f"staging folders left behind: {leftovers}")
 
     def _check_failure(self, expected: list[str]) -> None:
         """Both builds reject the site with BuildError; out_inc/ is left exactly as it was."""
         before = tree(self.out)
-        error, clean_error, clean = self._builds()
+        error, clean_error, clean, fresh = self._builds()
         for name, err in (("incremental", error), ("clean", clean_error)):
             if err is None:
                 self._fail(f"the {name} build succeeded; expected an error: {expected}")
-            if not err.startswith("BuildError: "):
+            if not err.startswith(f"{BuildError.__name__}: "):
                 self._fail(f"the {name} build raised {err.splitlines()[0]}; expected BuildError ({expected})")
         if tree(self.out) != before:
             self._fail("a failed build changed out_inc/")
-        if clean.exists():
-            self._fail(f"a failed clean build left {clean.name}/")
+        if fresh and clean.exists():
+            self._fail(f"a failed clean build left its output folder {clean}")
 
     @contextmanager
     def edit(self, what: str):
@@ -450,6 +512,18 @@ class IncrementalBuilds(RuleBasedStateMachine):
                 meta.pop("date", None)
             else:
                 meta["date"] = date
+
+    @rule(data=st.data(), change=st.sampled_from(FIELD_CHANGES))
+    def edit_field(self, data, change):
+        """Other front matter: updated, summary, author, weight, pinned, slug (moves the page), image."""
+        key, value = change
+        path = self._page(data)
+        with self.edit(f"{key} of {path} = {value!r}") as m:
+            meta = m.content[path][0]
+            if value is None:
+                meta.pop(key, None)
+            else:
+                meta[key] = value
 
     @rule(data=st.data(), tag=st.sampled_from(TAGS))
     def add_tag(self, data, tag):
@@ -535,12 +609,16 @@ class IncrementalBuilds(RuleBasedStateMachine):
         with self.edit(f"deleted {path}") as m:
             del m.content[path]
 
-    @rule(data=st.data(), name=st.sampled_from(FILE_NAMES))
-    def rename_page(self, data, name):
+    @rule(data=st.data(), name=st.sampled_from(FILE_NAMES), move=st.booleans())
+    def rename_page(self, data, name, move):
+        """Same content, another file name; sometimes another (article) section, so another URL."""
         path = self._page(data)
-        new = f"{path.rpartition('/')[0]}/{name}.md"
+        folder = path.rpartition("/")[0]
+        if move and section_of(path) not in KIND_BY_SECTION:
+            folder = data.draw(st.sampled_from(["content", "content/tin-tuc", "content/thong-bao"]), label="to")
+        new = f"{folder}/{name}.md"
         if new in self.model.content:
-            new = f"{path.rpartition('/')[0]}/{name}-doi-ten.md"
+            new = f"{folder}/{name}-doi-ten.md"
         if new in self.model.content:
             return
         with self.edit(f"renamed {path} -> {new}") as m:
@@ -616,6 +694,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
         ("feeds.full_content", True), ("feeds.full_content", False),
         ("home.news_count", 1), ("home.news_count", 6),
         ("base_url", "https://hoaloi.vinhlong.gov.vn"), ("base_url", "https://vinhlong.gov.vn/hoa-loi"),
+        ("language", "en"), ("language", "vi"),
     ]))
     def edit_config(self, change):
         key, value = change
@@ -625,6 +704,12 @@ class IncrementalBuilds(RuleBasedStateMachine):
             for part in parents:
                 target = target.setdefault(part, {})
             target[last] = value
+
+    @rule(days=st.sampled_from([1, 2, 45, 200]))
+    def clock_advances(self, days):
+        """Time passes between two builds, nothing edited: pages reach their 'expires' date."""
+        with self.edit(f"the clock advances {days} day(s)"):
+            self.now += timedelta(days=days)
 
     # --- static files and templates ---------------------------------------------------------
 
@@ -663,8 +748,8 @@ def pristine(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def clean_builds():
-    builds = CleanBuilds()
+def clean_builds(pristine: Path):
+    builds = CleanBuilds(pristine / "clean")
     yield builds
     builds.close()
 

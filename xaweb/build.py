@@ -29,10 +29,14 @@ from .errors import BuildError, Problem, Problems
 from .images import CACHE_DIR as IMAGE_CACHE_DIR
 from .images import image_jobs, probe_images
 from .parallel import default_jobs, derive_many, parse_many, render_many
+from .qa.fetch import LoadedExport, load_export
+from .qa.publish import build_sources, parse_sources
 from .render.deps import Fingerprints, digest, page_digest
 from .render.pictures import config_images, page_images
 from .render.plan import Output, feed_pages, plan_outputs
 from .render.theme import load_theme
+from .sources.fetch import FetchReport, FetchSettings, fetch_sources
+from .sources.merge import Merged, check_sources, merge, next_change
 from .vietnamese import VN_TZ
 from .writer import StagedOutput
 
@@ -48,6 +52,7 @@ class BuildOptions:
     now: datetime | None = None  # the moment expiry is judged against; default: the clock
     jobs: int | None = None  # worker processes; default: one per core
     cache: bool = True  # False: ignore and do not write .xaweb-cache (a clean build)
+    offline: bool = False  # True: no network; sources come from their last good copies
 
 
 @dataclass
@@ -60,6 +65,7 @@ class BuildResult:
     static_copied: int
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
+    qa_pages: int = 0  # pages made from the Q&A endpoint's export (not counted in `pages`)
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -164,7 +170,7 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
 
 
 def assemble(config: SiteConfig, parsed: _Parsed, pages: list[Page], files: SiteFiles, now: datetime, drafts: bool,
-             images: dict | None = None) -> tuple[Site, list[Problem]]:
+             images: dict | None = None, merged: Merged = Merged()) -> tuple[Site, list[Problem]]:
     """Parsed pages -> the Site, with the sizes of the local images it shows (pass `images` to reuse them)."""
     sizes = {url: path.stat().st_size for url, path in files.static.items()}
     site, problems = assemble_site(config, parsed.infos, pages, now, parsed.home_intro, sizes, drafts)
@@ -172,7 +178,7 @@ def assemble(config: SiteConfig, parsed: _Parsed, pages: list[Page], files: Site
         shown = [url for page in site.pages + site.root_pages for url in page_images(page)] + list(config_images(config))
         images, image_problems = probe_images(shown, files.static)
         problems += image_problems
-    return replace(site, images=images), problems
+    return replace(site, images=images, feed_items=merged.items, alerts=merged.alerts), problems
 
 
 def _needed_bodies(site: Site, dirty: list[Output], from_cache: set[str]) -> set[str]:
@@ -190,13 +196,24 @@ def _files_in(folder: Path) -> set[str]:
     return {rel for rel, entry in walk_files(folder) if not entry.is_dir()}
 
 
-def _inputs_stamp(site_dir: Path, files: SiteFiles, template_dirs: list[Path], static_stamps: dict[str, str], options: BuildOptions) -> str:
-    """A digest of every input's stamp: equal stamps, equal output (until a page expires)."""
+def _add_qa_pages(parsed: _Parsed, sources: list, problems: Problems) -> None:
+    """Published Q&A become ordinary pages, with source ids 'qa:<site>/<id>' and digests of their text."""
+    pages, qa_problems = parse_sources(sources, parsed.infos)
+    problems.extend(qa_problems)
+    for page, text_digest in pages:
+        parsed.pages.append(page)
+        parsed.hashes[page.source] = text_digest
+    parsed.pages.sort(key=lambda p: p.source)
+
+
+def _inputs_stamp(site_dir: Path, files: SiteFiles, template_dirs: list[Path], static_stamps: dict[str, str], options: BuildOptions,
+                  source_digests: list[tuple[str, str]] = ()) -> str:
+    """A digest of every input's stamp, fetched sources included: equal stamps, equal output (until something expires)."""
     sources = [files.home_index, *files.section_indexes.values(), *(s for s, _ in files.pages)]
     templates = [(str(p), stamp_of(p)) for d in template_dirs for p in sorted(d.rglob("*")) if p.is_file()]
     return digest(
         CACHE_VERSION, options.drafts, stamp_of(site_dir / CONFIG_FILE), sorted(files.section_indexes),
-        [(s.path, s.stamp) for s in sources if s], sorted(static_stamps.items()), templates,
+        [(s.path, s.stamp) for s in sources if s], sorted(static_stamps.items()), templates, list(source_digests),
     )
 
 
@@ -216,22 +233,31 @@ def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildResu
     template_dirs = theme.template_dirs(site_dir)
     files = discover(site_dir, theme.static_dirs())
     problems.extend(files.problems)
+    problems.extend(check_sources(config.sources, set(files.section_indexes)))
     problems.raise_if_errors()
     timer.lap("discover")
 
+    # At the edge, before anything is assembled: what was fetched becomes plain data.
+    fetched = fetch_sources(config.sources, site_dir, FetchSettings.from_config(config.source_settings), options.offline)
+    problems.extend(fetched.problems)
+    qa_export = load_export(config.qa, site_dir)  # published Q&A: the export file, or the endpoint's export API
+    timer.lap("fetch")
+
     cache = BuildCache(site_dir, out_dir) if options.cache else None
     try:
-        return _build(options, config, template_dirs, files, cache, out_dir, site_dir, jobs, problems, timer, progress)
+        return _build(options, config, template_dirs, files, cache, out_dir, site_dir, jobs, problems, timer, progress, fetched, qa_export)
     finally:
         if cache is not None:
             cache.close()
 
 
 def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path], files: SiteFiles, cache: BuildCache | None,
-           out_dir: Path, site_dir: Path, jobs: int, problems: Problems, timer: _Timer, progress: Progress) -> BuildResult:
+           out_dir: Path, site_dir: Path, jobs: int, problems: Problems, timer: _Timer, progress: Progress,
+           fetched: FetchReport, qa_export: LoadedExport) -> BuildResult:
     now = options.now or datetime.now(VN_TZ)
     static_stamps = {url: stamp_of(path) for url, path in files.static.items()}
-    inputs = _inputs_stamp(site_dir, files, template_dirs, static_stamps, options)
+    qa_sources = build_sources(qa_export.data, config, config.qa.export_file or "qa.export_url")
+    inputs = _inputs_stamp(site_dir, files, template_dirs, static_stamps, options, [*fetched.digests, ("qa", digest(qa_export.raw))])
     existing = _files_in(out_dir)  # a file removed by hand is written again
     last = cache.last_build() if cache is not None and existing else None
     if last and last[0] == inputs and (not last[1] or now < datetime.fromisoformat(last[1])) and len(existing) == last[2][3]:
@@ -239,11 +265,13 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
         problems.extend(warnings)
         problems.raise_if_errors(strict=options.strict)
         timer.lap("parse")
-        return BuildResult(out_dir, pages, 0, outputs_count, 0, 0, problems.warnings, timer.timings)
+        return BuildResult(out_dir, pages, 0, outputs_count, 0, 0, problems.warnings, timer.timings, len(qa_sources))
 
     parsed = parse_content(files, cache, jobs, problems, progress)
+    _add_qa_pages(parsed, qa_sources, problems)
     problems.raise_if_errors()
-    site, assembly_problems = assemble(config, parsed, parsed.pages, files, now, options.drafts)
+    merged = merge(config.sources, fetched.documents, now, config.source_settings.alert_hours)
+    site, assembly_problems = assemble(config, parsed, parsed.pages, files, now, options.drafts, merged=merged)
     problems.extend(assembly_problems)
     problems.raise_if_errors()
     timer.lap("parse")
@@ -258,20 +286,21 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
     current = {o.path: fingerprint(o) for o in outputs}
     previous = cache.fingerprints() if cache is not None and existing else {}
     dirty = [o for o in outputs if previous.get(o.path) != current[o.path] or o.path not in existing]
-    stale = [p for p in previous if p not in current]
+    stale = [p for p in previous if p not in current and "/" + p not in files.static]  # a static file shows again
 
     needed = _needed_bodies(site, dirty, parsed.from_cache)
     if needed:
         bodies = cache.bodies(needed) if cache is not None else {}
         pages = [replace(p, body_html=bodies[p.source]) if p.source in needed else p for p in parsed.pages]
-        site, _ = assemble(config, parsed, pages, files, now, options.drafts, site.images)
+        site, _ = assemble(config, parsed, pages, files, now, options.drafts, site.images, merged)
     timer.lap("plan")
 
     staged = StagedOutput(out_dir)
     try:
         old_static = cache.static_stamps() if previous and cache is not None else {}
-        changed_static = {url: path for url, path in files.static.items()
-                          if old_static.get(url) != static_stamps[url] or url[1:] not in existing}
+        # A generated file wins over a static file at its path (warned above), in every build.
+        changed_static = {url: path for url, path in files.static.items() if url[1:] not in current
+                          and (old_static.get(url) != static_stamps[url] or url[1:] not in existing or url[1:] in previous)}
         staged.copy_tree(changed_static)
         stale += [url.lstrip("/") for url in old_static if url not in files.static and url.lstrip("/") not in current]
 
@@ -309,18 +338,21 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
         raise
     if cache is not None:
         cache.store_outputs(current, static_stamps)
-        expiry = next_expiry(site.pages + site.root_pages, now)
+        expiry = min(filter(None, [next_expiry(site.pages + site.root_pages, now), next_change(merged, config.sources, now)]), default=None)
         files_written = len(set(current) | {url[1:] for url in files.static})
-        summary = (len(site.pages) + len(site.root_pages), len(outputs), problems.warnings, files_written)
+        # Fetch warnings are of this run only; the next one reports its own.
+        warnings = [w for w in problems.warnings if w not in fetched.problems]
+        summary = (len(site.pages) + len(site.root_pages) - len(qa_sources), len(outputs), warnings, files_written)
         cache.store_build(inputs, expiry.isoformat() if expiry else "", summary)
     timer.lap("write")
     return BuildResult(
         out_dir=out_dir,
-        pages=len(site.pages) + len(site.root_pages),
+        pages=len(site.pages) + len(site.root_pages) - len(qa_sources),
         rendered=len(written),
         reused=len(outputs) - len(dirty),
         deleted=len(stale),
         static_copied=len(changed_static),
         warnings=problems.warnings,
         timings=timer.timings,
+        qa_pages=len(qa_sources),
     )

@@ -30,7 +30,7 @@ from .content.model import Page
 from .errors import Problem
 
 CACHE_DIR = ".xaweb-cache"
-SCHEMA = 3
+SCHEMA = 4
 VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
 
 CachedPage = tuple[str, Page, list[Problem]]  # (parse key, page without body, warnings)

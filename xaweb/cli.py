@@ -49,7 +49,7 @@ def cli() -> None:
     """xaweb: dựng trang thông tin điện tử của UBND xã, phường, đặc khu."""
 
 
-STAGE_NAMES = {"discover": "đọc tệp", "parse": "phân tích", "plan": "lập kế hoạch", "render": "dựng trang", "write": "ghi ra"}
+STAGE_NAMES = {"discover": "đọc tệp", "fetch": "tải nguồn tin", "parse": "phân tích", "plan": "lập kế hoạch", "render": "dựng trang", "images": "thu nhỏ ảnh", "write": "ghi ra"}
 
 
 class ProgressLine:
@@ -84,9 +84,11 @@ class ProgressLine:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Số tiến trình song song (mặc định: số lõi CPU).")
 @click.option("--clean", is_flag=True, help="Dựng lại toàn bộ, không dùng và không ghi bộ nhớ đệm .xaweb-cache.")
 @click.option("--timings", is_flag=True, help="In thời gian của từng bước.")
-def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, now: str | None, jobs: int | None, clean: bool, timings: bool) -> None:
+@click.option("--offline", is_flag=True, help="Không tải nguồn tin qua mạng; dùng bản lưu gần nhất.")
+def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, now: str | None, jobs: int | None, clean: bool, timings: bool,
+                  offline: bool) -> None:
     """Dựng trang web từ thư mục SITE (mặc định: thư mục hiện tại)."""
-    options = BuildOptions(site, output, drafts=drafts, strict=strict, now=_parse_now(now), jobs=jobs, cache=not clean)
+    options = BuildOptions(site, output, drafts=drafts, strict=strict, now=_parse_now(now), jobs=jobs, cache=not clean, offline=offline)
     progress = ProgressLine(sys.stderr.isatty() and not os.environ.get("CI"))
     try:
         result = build(options, progress)
@@ -102,6 +104,8 @@ def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, n
         f"{result.rendered} tệp dựng mới, {result.reused} tệp giữ nguyên, {result.deleted} tệp xóa, "
         f"{result.static_copied} tệp tĩnh chép."
     )
+    if result.qa_pages:
+        click.echo(f"Kèm {result.qa_pages} trang hỏi đáp, đánh giá lấy từ máy chủ hỏi đáp.")
     if result.warnings:
         click.secho(f"{len(result.warnings)} cảnh báo.", fg="yellow")
     if timings:
@@ -114,11 +118,12 @@ def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, n
 @click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe.")
 @click.option("-p", "--port", default=1313, show_default=True, type=click.IntRange(0, 65535), help="Cổng.")
 @click.option("--drafts", is_flag=True, help="Hiện cả bản nháp.")
-def serve_command(site: Path, host: str, port: int, drafts: bool) -> None:
+@click.option("--offline", is_flag=True, help="Không tải nguồn tin qua mạng; dùng bản lưu gần nhất.")
+def serve_command(site: Path, host: str, port: int, drafts: bool, offline: bool) -> None:
     """Dựng, phục vụ trang tại máy này và tự tải lại trình duyệt khi sửa nội dung."""
     from .serve import serve
 
-    serve(site, host, port, drafts, lambda text: click.echo(text, err=True))
+    serve(site, host, port, drafts, lambda text: click.echo(text, err=True), offline=offline)
 
 
 @cli.command("new")
@@ -139,6 +144,81 @@ def new_command(directory: Path, name: str, kind: str, province: str, base_url: 
         return
     click.echo(f"Đã tạo {len(created)} tệp trong {directory}.")
     click.echo(f"Dựng thử: xaweb build {directory}")
+
+
+def _add_qa_commands() -> None:
+    from .qa.cli import qa  # the Q&A endpoint: `xaweb qa serve|list|answer|…`
+
+    cli.add_command(qa)
+
+
+_add_qa_commands()
+
+
+@cli.command("check")
+@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: báo cáo cho người đọc, theo từng tệp; json: cho CI (xem docs/check.md).")
+@click.option("--strict", is_flag=True, help="Trả mã 1 cả khi chỉ có cảnh báo.")
+@click.option("--browser", is_flag=True, help="Kiểm tra thêm khả năng tiếp cận (axe-core) trong Chromium không giao diện.")
+@click.option("--chromium", metavar="PATH", help="Đường dẫn Chromium (mặc định: /usr/bin/chromium).")
+@click.option("--max-file-size", type=click.FloatRange(0, min_open=True), default=10, show_default=True, metavar="MB",
+              help="Cảnh báo tệp tĩnh lớn hơn mức này.")
+@click.option("--now", "now", metavar="YYYY-MM-DD[THH:MM]", help="Thời điểm dùng để xét hết hạn và độ mới (mặc định: bây giờ).")
+def check_command(site: Path, fmt: str, strict: bool, browser: bool, chromium: str | None, max_file_size: float, now: str | None) -> None:
+    """Kiểm tra trang SITE (mặc định: thư mục hiện tại) mà không cần dựng trước: liên kết hỏng,
+    ảnh thiếu mô tả, chuyên mục bắt buộc, nội dung cũ, tệp quá lớn, và (--browser) khả năng tiếp cận."""
+    import json
+
+    from .check import CheckOptions, check_site, format_text
+    from .check_browser import BrowserUnavailable
+
+    options = CheckOptions(now=_parse_now(now), max_file_size=int(max_file_size * 1024 * 1024), browser=browser, chromium=chromium)
+    try:
+        report = check_site(site, options)
+    except BrowserUnavailable as exc:
+        click.secho(f"Không kiểm tra được trong trình duyệt: {exc}", fg="red", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_text(report, click.style))
+    sys.exit(report.exit_code(strict))
+
+
+@cli.group("feeds")
+def feeds_group() -> None:
+    """Nguồn tin nhận về từ hệ thống thông tin nguồn (khóa sources: trong site.yaml)."""
+
+
+FETCH_STATES = {"fresh": "mới", "unchanged": "không đổi", "cached": "bản lưu", "missing": "không có"}
+
+
+@feeds_group.command("fetch")
+@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Trả mã 1 nếu có nguồn không tải được.")
+def feeds_fetch_command(site: Path, strict: bool) -> None:
+    """Tải mọi nguồn tin của SITE vào .xaweb-cache/sources/ (giữ bản tốt gần nhất của mỗi nguồn)."""
+    from .config import load_config
+    from .sources.fetch import FetchSettings, fetch_sources
+
+    site_dir = site.resolve()
+    try:
+        config = load_config(site_dir)
+    except BuildError as exc:
+        _fail(exc, "Không tải được nguồn tin")
+        return
+    if not config.sources:
+        click.echo("site.yaml chưa khai báo nguồn tin nào (sources:).")
+        return
+    report = fetch_sources(config.sources, site_dir, FetchSettings.from_config(config.source_settings))
+    for source, copy in zip(config.sources, report.copies):
+        parsed = copy.parsed
+        what = f"{len(parsed.items)} tin, {len(parsed.alerts)} cảnh báo ({parsed.format})" if parsed else "không có dữ liệu"
+        click.echo(f"{FETCH_STATES[copy.state]:<10} {source.name}: {what}")
+    _print_problems(report.problems)
+    if strict and report.problems:
+        sys.exit(1)
 
 
 def main() -> None:

@@ -89,6 +89,50 @@ class Feeds:
 
 
 @dataclass(frozen=True)
+class Source:
+    name: str = doc("Tên nguồn, ghi kèm mỗi tin để trích dẫn: 'UBND tỉnh Đồng Tháp'")
+    url: str = doc("Địa chỉ http(s)://… của nguồn, hoặc đường dẫn tệp tính từ thư mục trang: 'sources/tinh.xml'")
+    target: str = doc("Nơi hiển thị: đường dẫn một chuyên mục ('thong-tin-tu-cap-tren'), 'home' (khung trên trang chủ) hoặc 'alerts' (dải cảnh báo trên mọi trang)", "home")
+    format: str = doc("Định dạng: 'auto' (nhận biết theo nội dung: RSS, Atom, JSON Feed, CAP 1.2) hoặc tên một bộ chuyển đổi (docs/sources.md)", "auto")
+    priority: str = doc("Mức ưu tiên của tin không ghi mức: thông thường, ưu tiên, khẩn cấp (khẩn cấp hiện dải cảnh báo)", "thông thường")
+    categories: tuple[str, ...] = doc("Chỉ lấy tin thuộc một trong các chuyên mục (category) này", factory=tuple)
+    keywords: tuple[str, ...] = doc("Chỉ lấy tin có một trong các từ khóa này trong tiêu đề hoặc tóm tắt", factory=tuple)
+    max_items: int = doc("Số tin tối đa lấy từ nguồn", 10)
+    max_age_days: int = doc("Bỏ tin cũ hơn số ngày này; 0 là không giới hạn", 0)
+    full_pages: bool = doc("Tạo trang riêng trên trang xã cho tin có toàn văn (khi đích là một chuyên mục)", False)
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    connect_timeout: int = doc("Thời gian chờ kết nối đến nguồn (giây)", 5)
+    read_timeout: int = doc("Thời gian chờ dữ liệu giữa hai lần nhận (giây)", 10)
+    total_timeout: int = doc("Thời gian tối đa để tải một nguồn (giây)", 30)
+    max_kb: int = doc("Dung lượng tối đa của một nguồn (KB)", 5120)
+    max_redirects: int = doc("Số lần chuyển hướng tối đa", 3)
+    alert_hours: int = doc("Cảnh báo không ghi thời hạn được hiển thị bao nhiêu giờ kể từ lúc phát", 24)
+
+
+DEFAULT_QA_TOPICS = ("Hộ tịch, chứng thực", "Đất đai, xây dựng", "Chính sách xã hội", "Y tế, giáo dục",
+                     "Môi trường, trật tự đô thị", "Khác")
+
+
+@dataclass(frozen=True)
+class Qa:
+    endpoint: str = doc("Địa chỉ máy chủ hỏi đáp (xaweb qa serve), ví dụ https://hoidap.dongthap.gov.vn; "
+                        "để trống thì mục Hỏi đáp hiện thông tin liên hệ thay cho biểu mẫu", "")
+    site_id: str = doc("Mã của trang này trên máy chủ hỏi đáp (xaweb qa site add)", "")
+    export_url: str = doc("Khi dựng, lấy hỏi đáp đã đăng từ API xuất: địa chỉ đầy đủ, hoặc 'auto' "
+                          "(<endpoint>/v1/sites/<site_id>/export)", "")
+    export_token_env: str = doc("Tên biến môi trường chứa mã truy cập API xuất", "XAWEB_QA_TOKEN")
+    export_file: str = doc("Tệp do xaweb qa export tạo ra, để dựng không cần mạng (đường dẫn tính từ thư mục trang; "
+                           "được ưu tiên hơn export_url)", "")
+    retention_days: int = doc("Số ngày giữ dữ liệu cá nhân sau khi trả lời, ghi trong thông báo xử lý dữ liệu "
+                              "(máy chủ áp dụng theo xaweb qa site add --retention-days)", 365)
+    privacy_contact: str = doc("Đầu mối nhận yêu cầu xem, sửa, xóa dữ liệu cá nhân; mặc định: thư điện tử liên hệ", "")
+    topics: tuple[str, ...] = doc("Các lĩnh vực để người hỏi chọn; mặc định: " + "; ".join(DEFAULT_QA_TOPICS), factory=lambda: DEFAULT_QA_TOPICS)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     name: str = doc("Tên xã/phường/đặc khu, không kèm loại: 'Hòa Phước'")
     province: str = doc("Tên tỉnh/thành phố: 'Đà Nẵng'")
@@ -108,6 +152,9 @@ class SiteConfig:
     footer: Footer = doc("Chân trang", factory=Footer)
     home: Home = doc("Trang chủ", factory=Home)
     feeds: Feeds = doc("Nguồn tin RSS/Atom phát ra", factory=Feeds)
+    sources: tuple[Source, ...] = doc("Nguồn tin nhận về từ hệ thống thông tin nguồn của tỉnh, trung ương (docs/sources.md)", factory=tuple)
+    source_settings: SourceSettings = doc("Cách tải các nguồn tin nhận về", factory=SourceSettings)
+    qa: Qa = doc("Hỏi đáp trực tuyến và đánh giá mức độ hài lòng (máy chủ xaweb qa)", factory=Qa)
     paginate: int = doc("Số mục trên mỗi trang danh sách", 10)
 
     # --- derived values the templates use --------------------------------
@@ -186,6 +233,12 @@ def _check(data: dict, finder: LineFinder) -> list[Problem]:
     paginate = data.get("paginate", 10)
     if isinstance(paginate, int) and paginate < 1:
         out.append(finder.problem(("paginate",), "'paginate' phải lớn hơn 0"))
+    qa = data.get("qa") if isinstance(data.get("qa"), dict) else {}
+    endpoint = nfc(str(qa.get("endpoint") or "")).strip()
+    if endpoint and not re.match(r"https?://[^/\s]+(/\S*)?$", endpoint):
+        out.append(finder.problem(("qa", "endpoint"), f"'qa.endpoint': '{endpoint}' phải là địa chỉ http(s)://…"))
+    if (endpoint or qa.get("export_url")) and not re.match(r"[a-z0-9][a-z0-9-]{0,62}$", str(qa.get("site_id") or "")):
+        out.append(finder.problem(("qa",), "'qa.site_id' cần có (chữ thường không dấu, số, gạch ngang) khi dùng máy chủ hỏi đáp"))
     return out
 
 

@@ -20,6 +20,7 @@ class Problem:
     line: int | None
     message: str
     level: Level = "error"
+    code: str = ""  # a stable name for machines (`xaweb check --format json`): "missing-alt"; "" for most
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -20,11 +21,13 @@ from .content.markup import make_markdown
 from .content.model import Page, SectionInfo, Site
 from .content.parse import PageError, parse_page
 from .errors import Problem
+from .images import ImageJob, derive
 from .render.plan import Output
 from .render.renderer import Renderer, RenderError
 
 MIN_PARSE_PER_WORKER = 200
 MIN_RENDER_PER_WORKER = 300
+MIN_IMAGES_PER_WORKER = 2  # resizing a photo takes a tenth of a second or more
 
 ParseJob = tuple[str, str, SectionInfo, str]  # (text, source, section, cache key)
 ParseResult = tuple[str, Page | None, list[Problem]]  # (cache key, page, problems)
@@ -137,3 +140,26 @@ def render_many(site: Site, template_dirs: list[Path], site_dir: Path, staging: 
                 yield from results
     finally:
         _pending = None
+
+
+# --- resized images ------------------------------------------------------------
+
+
+def _derive_chunk(jobs: Sequence[ImageJob], staging: Path, cache_dir: Path | None) -> list[RenderResult]:
+    return [result for job in jobs for result in derive(job, staging, cache_dir)]
+
+
+def derive_many(jobs: list[ImageJob], staging: Path, cache_dir: Path | None, workers: int,
+                progress: Callable[[int], None]) -> Iterator[RenderResult]:
+    """Write resized copies into `staging`, one photo per task (decoding holds the GIL)."""
+    if workers <= 1 or len(jobs) < 2 * MIN_IMAGES_PER_WORKER:
+        for job in jobs:
+            results = derive(job, staging, cache_dir)
+            progress(1)
+            yield from results
+        return
+    task = partial(_derive_chunk, staging=staging, cache_dir=cache_dir)
+    with _context().Pool(workers) as pool:
+        for results in pool.imap_unordered(task, _chunks(jobs, len(jobs))):  # one photo per task
+            progress(1)
+            yield from results

@@ -125,10 +125,13 @@ def make_handler(root: Path, state: BuildState, stopping: threading.Event) -> ty
 def watched_paths(site_dir: Path) -> list[Path]:
     from .render.theme import load_theme
     from .config import load_config
+    from .sources.merge import is_url
 
     paths = [site_dir / "site.yaml"] + [site_dir / d for d in ("content", "static", "templates", "themes")]
     try:
-        paths += load_theme(load_config(site_dir).theme, site_dir).dirs
+        config = load_config(site_dir)
+        paths += load_theme(config.theme, site_dir).dirs
+        paths += [site_dir / s.url for s in config.sources if not is_url(s.url)]  # local source files
     except BuildError:
         pass  # a broken config still gets watched, so fixing it triggers a build
     return [p for p in paths if p.exists()]
@@ -139,7 +142,7 @@ def _ignored(change_path: str) -> bool:
     return CACHE_DIR in parts or "public" in parts or any(p.endswith((".xaweb-tmp", ".xaweb-old")) for p in parts)
 
 
-def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[str], None]) -> None:
+def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[str], None], offline: bool = False) -> None:
     import watchfiles
 
     site_dir = site_dir.resolve()
@@ -150,7 +153,7 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            result: BuildResult = build(BuildOptions(site_dir, out_dir, drafts=drafts))
+            result: BuildResult = build(BuildOptions(site_dir, out_dir, drafts=drafts, offline=offline))
         except BuildError as exc:
             text = "\n".join(map(str, exc.problems))
             report(f"Lỗi khi dựng trang (vẫn phục vụ bản dựng trước):\n{text}")

@@ -112,7 +112,7 @@ def _finish(page: Page, now: datetime, static_files: Mapping[str, int], base_pat
         if page.image.startswith("/") and page.image not in static_files:
             problems.append(Problem(page.source, None, f"'image': không tìm thấy ảnh static{page.image}"))
         if not page.image_alt:
-            problems.append(Problem(page.source, None, "ảnh đại diện thiếu 'image_alt' (mô tả ảnh cho người khiếm thị)", "warning"))
+            problems.append(Problem(page.source, None, "ảnh đại diện thiếu 'image_alt' (mô tả ảnh cho người khiếm thị)", "warning", "missing-alt"))
     return replace(page, **changes) if changes else page
 
 

@@ -71,6 +71,7 @@ RESERVED_IDS = {
     "noi-dung", "toc-title", "subsections-title", "proc-steps", "proc-papers", "proc-forms", "proc-details",
     "home-doc-caption", "h-quick-links", "h-news", "h-leaders", "h-documents", "h-contact", "h-announcements",
     "field-index-title", "doc-table-caption", "doc-summary-title", "h-more-sections",
+    "alert-banner-title", "source-items-title", "h-source-items",
 }
 
 

@@ -98,6 +98,7 @@ class Page:
     document: DocumentInfo | None = None
     procedure: ProcedureInfo | None = None
     params: tuple[tuple[str, object], ...] = ()  # free-form `params:` for themes
+    body_images: tuple[str, ...] = ()  # site-relative `src` of the body's local images ("/images/a.jpg")
     # Set at assembly, since it depends on the build time, not on the file.
     expired: bool = False
 
@@ -188,6 +189,29 @@ class Tag:
         return f"/the/{self.slug}/"
 
 
+@dataclass(frozen=True, slots=True)
+class ImageVariant:
+    """One resized copy of a local image, made by the build."""
+
+    url: str  # "/images/cau-720w.jpg", "/images/cau-720w.jpg.webp"
+    width: int
+    height: int
+    mime: str  # "image/jpeg", "image/png", "image/webp"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageInfo:
+    """A local photo the site shows, with its resized copies (read from the file's header)."""
+
+    url: str  # "/images/cau.jpg"
+    width: int  # as displayed: EXIF orientation applied
+    height: int
+    variants: tuple[ImageVariant, ...]  # by width, each in the source's format and in WebP
+    # The file's stamp and the encoder settings: what the copies are made from. Left out
+    # of repr, so the digests of pages showing the image change only with what they show.
+    key: str = field(default="", repr=False, compare=False)
+
+
 @dataclass(frozen=True)
 class Site:
     config: object  # xaweb.config.SiteConfig (kept loose to avoid an import cycle)
@@ -197,6 +221,10 @@ class Site:
     pages: tuple[Page, ...]  # every published page, sorted newest first
     tags: tuple[Tag, ...]  # Vietnamese A–Z
     root_pages: tuple[Page, ...] = field(default=())  # pages at content/*.md
+    # From source feeds (xaweb.sources.model, kept loose: content does not import sources).
+    feed_items: tuple = field(default=())  # FeedItem, newest first
+    alerts: tuple = field(default=())  # Alert active at build time, most severe first
+    images: dict[str, ImageInfo] = field(default_factory=dict)  # by URL: the local images pages and config show
 
     @cached_property
     def section_map(self) -> dict[str, Section]:

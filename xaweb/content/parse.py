@@ -14,6 +14,7 @@ from typing import Any, Callable
 import markdown
 
 from ..errors import Problem, did_you_mean
+from ..htmlscan import scan_html
 from ..vietnamese import as_vn_datetime, nfc, slugify
 from ..yamltext import LineFinder, YamlSyntaxError, parse
 from . import markup
@@ -207,6 +208,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
     if any(p.level == "error" for p in problems):
         raise PageError(problems)
     body_html, toc = markup.render_markdown(md, body)
+    body_images = _body_images(body_html, text, body, source, problems)
     url = f"/{section.path}/{slug}/" if section.path else f"/{slug}/"
     page = Page(
         source=source,
@@ -231,8 +233,27 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         document=document,
         procedure=procedure,
         params=values.get("params", ()),
+        body_images=body_images,
     )
     return page, problems
+
+
+def _body_images(body_html: str, text: str, body: str, source: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The body's local images (the build makes resized copies); a warning for each without alt text."""
+    if "<img" not in body_html:
+        return ()
+    full = nfc(text).lstrip("\ufeff")
+    start = len(full) - len(body)  # the body is the end of the file
+    local = []
+    for img in scan_html(body_html).images:
+        if img.src.startswith("/") and not img.src.startswith("//"):
+            local.append(img.src)
+        if not (img.alt or "").strip():
+            at = full.find(img.src, start) if img.src else -1
+            line = full.count("\n", 0, at if at >= 0 else start) + 1
+            message = f"ảnh {img.src} thiếu mô tả (alt) cho người khiếm thị; hãy viết ![mô tả ngắn nội dung ảnh]({img.src})"
+            problems.append(Problem(source, line, message, "warning", "missing-alt"))
+    return tuple(dict.fromkeys(local))
 
 
 def _document(kv: dict, values: dict, finder: LineFinder, source: str, problems: list[Problem]) -> DocumentInfo | None:

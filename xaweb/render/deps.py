@@ -27,7 +27,12 @@ from jinja2 import meta
 from .. import __version__
 from ..content.model import Page, Site
 from ..i18n import load_catalog
-from .plan import LIST_TEMPLATES, PAGE_TEMPLATES, Output, feed_pages, home_blocks, listing, output_lastmod, per_page
+from . import machine
+from .pictures import config_images, page_images
+from .plan import (
+    PAGE_TEMPLATES, Output, feed_pages, home_blocks, home_source_items, list_source_items, list_template, listing,
+    output_lastmod, per_page,
+)
 
 
 def digest(*parts: object) -> str:
@@ -39,14 +44,15 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def page_digest(page: Page, source_hash: str) -> str:
-    """What a page shows, from its source and assembly-time facts (not its body)."""
-    return digest(source_hash, page.section, page.expired, page.document.file_size if page.document else None)
+def page_digest(page: Page, source_hash: str, images: dict | None = None) -> str:
+    """What a page shows, from its source and assembly-time facts (not its body), with its images' sizes."""
+    shown = [images.get(url) for url in page_images(page)] if images else []
+    return digest(source_hash, page.section, page.expired, page.document.file_size if page.document else None, shown)
 
 
 # Attributes of `site` that reach other pages' data. A page template that uses
 # one of them (a "latest news" sidebar on every article, say) depends on every page.
-SITE_WIDE = {"pages", "listed_pages", "root_pages", "tags", "lastmod", "listed"}
+SITE_WIDE = {"pages", "listed_pages", "root_pages", "tags", "lastmod", "listed", "feed_items"}
 
 
 def _reads_site_wide(ast: jinja2.nodes.Template) -> bool:
@@ -109,7 +115,8 @@ class Fingerprints:
         config = site.config
         sections = [(s.info, s.children) for s in site.sections]
         catalog = sorted(load_catalog(config.language).items())  # type: ignore[attr-defined]
-        self.chrome = digest(__version__, pickle.dumps(config), sections, catalog)
+        self.chrome = digest(__version__, pickle.dumps(config), sections, catalog, [site.images.get(u) for u in config_images(config)],
+                             site.alerts)  # the alert banner is on every HTML page
         self._everything: str | None = None
 
     def _template(self, name: str) -> tuple[str, str | None]:
@@ -118,7 +125,8 @@ class Fingerprints:
             return template, None
         if self._everything is None:
             site = self.site
-            self._everything = digest(self._of(site.pages + site.root_pages), [(t.slug, t.name) for t in site.tags], site.lastmod)
+            self._everything = digest(self._of(site.pages + site.root_pages), [(t.slug, t.name) for t in site.tags], site.lastmod,
+                                      site.feed_items)
         return template, self._everything
 
     def _of(self, pages: Iterable[Page]) -> str:
@@ -141,13 +149,15 @@ class Fingerprints:
                 template, extra = "tag.html", site.tag_map[out.subject].name
             else:
                 section = site.section(out.subject)
-                template = LIST_TEMPLATES.get(section.info.kind, "list.html")  # type: ignore[union-attr]
+                template = list_template(section)  # type: ignore[arg-type]
                 # Document lists link to every type and year of the section.
                 extra = [(k, title, len(ps)) for k, (title, ps) in section.document_filters.items()]  # type: ignore[union-attr]
-            return digest(kind, out.url, self.chrome, self._template(template), len(pages), self._of(shown), extra)
+            return digest(kind, out.url, self.chrome, self._template(template), len(pages), self._of(shown), extra,
+                          list_source_items(site, out))
         if kind == "home":
             blocks = [self._of(b) for b in home_blocks(site).values()]
-            return digest(kind, self.chrome, self._template("home.html"), site.home_intro_html, blocks, site.lastmod)
+            return digest(kind, self.chrome, self._template("home.html"), site.home_intro_html, blocks, site.lastmod,
+                          home_source_items(site))
         if kind in ("rss", "atom"):
             tag = site.tag_map[out.subject[4:]].name if out.subject.startswith("tag:") else None
             return digest(kind, out.url, self.chrome, tag, self._of(feed_pages(site, out)), site.lastmod)
@@ -157,4 +167,15 @@ class Fingerprints:
             return digest(kind, self.chrome, template and self._template(template), every, [(t.slug, t.name, len(t.pages)) for t in site.tags])
         if kind == "not_found":
             return digest(kind, self.chrome, self._template("404.html"))
+        if kind == "theme_page":  # shows the config (in the chrome) and nothing else
+            return digest(kind, out.url, self.chrome, self._template(out.subject))
+        if kind == "feed_item":
+            item = next(i for i in site.feed_items if i.id == out.subject)
+            return digest(kind, out.url, self.chrome, self._template("feed_item.html"), item)
+        if kind == "alerts_json":
+            return digest(kind, site.alerts)
+        if kind == "manifest":  # base_url and the rest of config are in the chrome
+            return digest(kind, self.chrome, machine.manifest_document(site, str))
+        if kind == "image":  # made from the photo alone, whatever the site around it
+            return digest(kind, out.url, site.images[out.subject].key)
         return digest(kind, self.chrome)  # robots.txt

@@ -12,9 +12,16 @@ from math import ceil
 
 from ..content.model import DOCUMENT, PROCEDURE, Page, Section, Site
 from ..errors import Problem
+from ..sources.model import HOME
 
 PAGE_TEMPLATES = {DOCUMENT: "document.html", PROCEDURE: "procedure.html"}
 LIST_TEMPLATES = {DOCUMENT: "document_list.html", PROCEDURE: "procedure_list.html"}
+# Sections whose list page is more than a list: the theme writes it from the config.
+SECTION_TEMPLATES = {"ho-tro-tiep-can": "accessibility.html", "hoi-dap": "qa_list.html", "danh-gia": "rating_list.html"}
+# Pages the theme writes from the config alone when a Q&A endpoint is set (`theme_page` outputs):
+# the thank-you pages the endpoint redirects to, and the privacy notice the forms link to.
+QA_THEME_PAGES = {"hoi-dap/da-gui/": "qa_thanks.html", "danh-gia/da-gui/": "rating_thanks.html",
+                  "chinh-sach-du-lieu/hoi-dap/": "qa_privacy.html"}
 PAGINATION_DIR = "trang"  # /tin-tuc/trang/2/
 TAGS_DIR = "the"
 SITEMAP_DIR = "so-do-trang"
@@ -24,9 +31,9 @@ SITEMAP_DIR = "so-do-trang"
 class Output:
     path: str  # file path in the output folder: "tin-tuc/index.html"
     url: str  # "/tin-tuc/"
-    kind: str  # home, page, list, doc_filter, tags, tag, sitemap, not_found, rss, atom, sitemap_xml, robots
-    subject: str = ""  # page source, section path or tag slug
-    number: int = 1  # list page number
+    kind: str  # home, page, list, doc_filter, tags, tag, sitemap, not_found, rss, atom, sitemap_xml, robots, image, theme_page
+    subject: str = ""  # page source, section path, tag slug, or (image) the original's URL
+    number: int = 1  # list page number; an image copy's width
     filter: tuple[str, str] = ("", "")  # document list filter: ("loai", slug) / ("nam", "2024")
 
 
@@ -47,6 +54,11 @@ def _paged(base_url: str, kind: str, subject: str, total: int, per_page: int, fi
         Output(_index(list_url(base_url, n)), list_url(base_url, n), kind, subject, n, filter)
         for n in range(1, page_count(total, per_page) + 1)
     ]
+
+
+def list_template(section: Section) -> str:
+    """The template of a section's list pages; the renderer and the fingerprint both ask here."""
+    return SECTION_TEMPLATES.get(section.path) or LIST_TEMPLATES.get(section.info.kind, "list.html")
 
 
 def section_paginate(site: Site, section: Section) -> int:
@@ -76,7 +88,15 @@ def plan_outputs(site: Site) -> tuple[list[Output], list[Problem]]:
         Output("atom.xml", "/atom.xml", "atom"),
         Output("sitemap.xml", "/sitemap.xml", "sitemap_xml"),
         Output("robots.txt", "/robots.txt", "robots"),
+        Output("alerts.json", "/alerts.json", "alerts_json"),
+        Output("manifest.json", "/manifest.json", "manifest"),
     ]
+    if site.config.qa.endpoint:  # type: ignore[attr-defined]
+        outputs += [Output(_index("/" + url), "/" + url, "theme_page", template) for url, template in QA_THEME_PAGES.items()]
+    # Source items with their own page (full content, `full_pages: true`).
+    outputs += [Output(_index(item.url), item.url, "feed_item", item.id) for item in site.feed_items if item.url]
+    # Resized copies of the photos pages show (xaweb/images.py makes them).
+    outputs += [Output(v.url.lstrip("/"), v.url, "image", info.url, v.width) for info in site.images.values() for v in info.variants]
     return outputs, _collisions(outputs)
 
 
@@ -137,3 +157,17 @@ def output_lastmod(site: Site, out: Output, page: Page | None = None):
     if out.kind in ("list", "doc_filter"):
         return site.section(out.subject).lastmod  # type: ignore[union-attr]
     return site.lastmod
+
+
+def source_items(site: Site, target: str) -> tuple:
+    """Source feed items shown at a target: a section path, or HOME."""
+    return tuple(item for item in site.feed_items if item.target == target)
+
+
+def list_source_items(site: Site, out: Output) -> tuple:
+    """Items a list output shows above its pages: on the first page of their section only."""
+    return source_items(site, out.subject) if out.kind == "list" and out.number == 1 else ()
+
+
+def home_source_items(site: Site) -> tuple:
+    return source_items(site, HOME)

@@ -8,7 +8,7 @@ the template loader.
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,12 @@ from ..content.model import DOCUMENT, PROCEDURE, Page, Section, Site
 from ..errors import Problem
 from ..i18n import Translator
 from ..vietnamese import collation_key
-from . import feeds, sitemap
+from . import feeds, machine, sitemap
 from .filters import make_filters
+from .pictures import Pictures
 from .plan import (
-    LIST_TEMPLATES, PAGE_TEMPLATES, SITEMAP_DIR, TAGS_DIR, Output, feed_pages, home_blocks,
-    list_url, listing, output_lastmod, page_count, per_page,
+    PAGE_TEMPLATES, SITEMAP_DIR, TAGS_DIR, Output, feed_pages, home_blocks, home_source_items,
+    list_source_items, list_template, list_url, listing, output_lastmod, page_count, per_page,
 )
 
 
@@ -105,6 +106,7 @@ class Renderer:
         self.template_dirs = template_dirs
         self.pages = {p.source: p for p in site.pages + site.root_pages}
         self.tags = {t.slug: t for t in site.tags}
+        self.feed_items = {i.id: i for i in site.feed_items if i.url}
         lang = self.config.language
         self._ = Translator(lang)
         self.env = jinja2.Environment(
@@ -117,7 +119,10 @@ class Renderer:
         )
         self.filters = make_filters(self.config.base_url, lang)
         self.env.filters.update(self.filters)
+        self.pictures = Pictures(site.images, self.filters["url"], base_path=self.filters["url"]("/")[:-1])
         self.env.globals.update(
+            picture=self.pictures.picture,
+            image_info=self.pictures.info,
             site=site,
             config=self.config,
             lang=lang,
@@ -179,10 +184,13 @@ class Renderer:
     # --- HTML outputs ----------------------------------------------------------
 
     def _home(self, out: Output) -> bytes:
-        return self._html("home.html", out, self.config.site_title, intro_html=self.site.home_intro_html, **home_blocks(self.site))
+        return self._html("home.html", out, self.config.site_title, intro_html=self.site.home_intro_html,
+                          source_items=home_source_items(self.site), **home_blocks(self.site))
 
     def _page(self, out: Output) -> bytes:
         page = self.pages[out.subject]
+        if "<img" in page.body_html:  # resized copies, lazily loaded
+            page = replace(page, body_html=self.pictures.rewrite(page.body_html))
         template = PAGE_TEMPLATES.get(page.kind, "page.html")
         return self._html(template, out, page.title, page=page, section=self.site.section(page.section))
 
@@ -203,7 +211,8 @@ class Renderer:
         assert section is not None
         pager = self._pager(out)
         children = [c for c in map(self.site.section, section.children) if c]
-        context: dict[str, Any] = {"section": section, "pager": pager, "children": children}
+        context: dict[str, Any] = {"section": section, "pager": pager, "children": children,
+                                   "source_items": list_source_items(self.site, out)}
         kind = section.info.kind
         if kind == DOCUMENT:
             context.update(self._document_filters(section, out), filter=filter_title)
@@ -212,7 +221,7 @@ class Renderer:
         title = section.title if not filter_title else f"{section.title}: {filter_title}"
         if out.number > 1:
             title = f"{title} – {self._('page_n_of_m', n=out.number, m=pager.count)}"
-        return self._html(LIST_TEMPLATES.get(kind, "list.html"), out, title, **context)
+        return self._html(list_template(section), out, title, **context)
 
     def _document_filters(self, section: Section, out: Output) -> dict[str, list[FilterLink]]:
         result: dict[str, list[FilterLink]] = {"doc_types": [], "years": []}
@@ -234,6 +243,14 @@ class Renderer:
     def _not_found(self, out: Output) -> bytes:
         return self._html("404.html", out, self._("not_found_title"))
 
+    def _theme_page(self, out: Output) -> bytes:
+        """A page written by the theme from the config alone; the template sets its own title."""
+        return self._html(out.subject, out, "")
+
+    def _feed_item(self, out: Output) -> bytes:
+        item = self.feed_items[out.subject]
+        return self._html("feed_item.html", out, item.title, item=item, section=self.site.section(item.target))
+
     # --- feeds and machine-readable files -------------------------------------
 
     def _feed(self, out: Output, fmt: str) -> bytes:
@@ -252,6 +269,7 @@ class Renderer:
             fmt=fmt, title=title, description=config.description, home_url=absurl(home), self_url=absurl(out.url),
             language=config.language, publisher=config.committee, pages=list(feed_pages(self.site, out)),
             absurl=absurl, full_content=config.feeds.full_content, fallback_updated=self.site.lastmod,
+            code=config.code, sections={s.path: (s.title, absurl(s.url)) for s in self.site.sections},
         )
 
     def _rss(self, out: Output) -> bytes:
@@ -272,6 +290,12 @@ class Renderer:
 
     def _robots(self, out: Output) -> bytes:
         return sitemap.robots_txt(self.filters["absurl"]("/sitemap.xml"))
+
+    def _alerts_json(self, out: Output) -> bytes:
+        return machine.to_json(machine.alerts_document(self.site))
+
+    def _manifest(self, out: Output) -> bytes:
+        return machine.to_json(machine.manifest_document(self.site, self.filters["absurl"]))
 
 
 def _groups(pages: tuple[Page, ...]) -> list[Group]:

@@ -1,0 +1,152 @@
+"""Shared pieces of the Q&A endpoint tests: databases, servers on 127.0.0.1, HTTP helpers.
+
+Both back-ends run: SQLite in a temporary folder, and a real PostgreSQL given
+by XAWEB_TEST_POSTGRES_URL (`.ci/run` starts one). Each test gets its own
+PostgreSQL schema, dropped afterwards. Without the variable the PostgreSQL
+cases skip locally, and fail under CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote
+
+import pytest
+import requests
+import waitress
+
+from xaweb.qa import core, service
+from xaweb.qa.admin import hash_password
+from xaweb.qa.app import QaConfig, create_app
+from xaweb.qa.store import Store
+
+PG_ENV = "XAWEB_TEST_POSTGRES_URL"
+SITE_URL = "https://tanan.dongthap.gov.vn"
+ORIGIN = {"Origin": SITE_URL}
+SITE_ID = "tan-an"
+OTHER_ID = "phu-my"
+PASSWORD = "mat-khau-thu-nghiem"
+OPEN_LIMITS = core.Limits(min_seconds=0, ip_questions=(100_000, 60.0), site_questions=(100_000, 60.0),
+                          ip_ratings=(100_000, 60.0), site_ratings=(100_000, 60.0), ip_logins=(1000, 60.0),
+                          ip_tokens=(100_000, 60.0), ip_lookups=(100_000, 60.0))
+BACKENDS = ["sqlite", "postgres"]
+
+
+def postgres_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set: .ci/run must start PostgreSQL and export it")
+        pytest.skip(f"{PG_ENV} not set (set it to run the PostgreSQL cases)")
+    return url
+
+
+@contextmanager
+def database(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL of the back-end."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'qa.sqlite3'}"
+        return
+    import psycopg
+
+    base = postgres_url()
+    schema = "t_" + secrets.token_hex(6)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def setup_sites(store: Store) -> dict[str, str]:
+    """Two communes, one officer each; -> export tokens by site id."""
+    tokens = {}
+    for site_id, url in ((SITE_ID, SITE_URL), (OTHER_ID, "https://phumy.dongthap.gov.vn")):
+        site = core.Site(site_id, url, f"UBND xã {site_id}", retention_days=30)
+        store.put_site(site)
+        tokens[site_id] = service.new_export_token(store, site)
+        store.put_account(core.Account(f"canbo-{site_id}", site_id, hash_password(PASSWORD)))
+    return tokens
+
+
+class Server:
+    """The WSGI app under waitress on 127.0.0.1, in a thread of this process."""
+
+    def __init__(self, db: str, limits: core.Limits = OPEN_LIMITS, threads: int = 16):
+        self.app = create_app(QaConfig(db=db, limits=limits, retention_every=0))
+        self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, threads=threads,
+                                             max_request_body_size=4 * 1024 * 1024, connection_limit=400,
+                                             asyncore_use_poll=True)  # as `xaweb qa serve`: no 1024-descriptor limit
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def api(self, site: str = SITE_ID) -> str:
+        return f"{self.url}/v1/sites/{site}"
+
+    def token(self, site: str = SITE_ID) -> str:
+        return requests.get(self.api(site) + "/token", timeout=10).json()["token"]
+
+    def close(self) -> None:
+        self.server.task_dispatcher.shutdown()  # let requests in flight finish first
+        self.server.close()
+        self.thread.join(10)
+        self.app.store.close()
+
+
+def question(n: int | str = 1, **extra) -> dict:
+    data = {"name": f"Người hỏi số {n}", "contact": "0912 345 678", "topic": "Hộ tịch, chứng thực",
+            "question": f"Xin hỏi thủ tục đăng ký khai sinh cho con thứ {n} cần những giấy tờ gì ạ?", "consent": "on"}
+    data.update(extra)
+    return data
+
+
+def submit_json(server: Server, data: dict, site: str = SITE_ID, headers: dict | None = None) -> requests.Response:
+    return requests.post(server.api(site) + "/questions", data=json.dumps(data).encode("utf-8"), timeout=30,
+                         headers={"Content-Type": "application/json", "Accept": "application/json", **ORIGIN, **(headers or {})})
+
+
+def login(server: Server, site: str = SITE_ID) -> tuple[requests.Session, str]:
+    """A logged-in officer's session for the JSON moderation API, and its CSRF token."""
+    s = requests.Session()
+    r = s.post(server.url + "/v1/admin/login", json={"username": f"canbo-{site}", "password": PASSWORD}, timeout=30)
+    assert r.status_code == 200, r.text
+    return s, r.json()["csrf"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_cli_server(db: str, port: int, log: Path) -> subprocess.Popen:
+    """`xaweb qa serve` as its own process, ready when its health check answers."""
+    args = [sys.executable, "-m", "xaweb", "qa", "serve", "--db", db, "--port", str(port), "--threads", "8",
+            "--limit", "min_seconds=0", "--limit", "ip_questions=100000/60", "--limit", "site_questions=100000/60", "--limit", "ip_tokens=100000/60"]
+    proc = subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return proc
+        except requests.ConnectionError:
+            time.sleep(0.1)
+        if proc.poll() is not None:
+            break
+    proc.kill()
+    raise AssertionError(f"qa serve did not start:\n{log.read_text(encoding='utf-8', errors='replace')}")
+

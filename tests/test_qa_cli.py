@@ -1,0 +1,161 @@
+"""`xaweb qa …` from a terminal (click's CliRunner), retention on both databases,
+and an offline build from an exported file."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qa_support import BACKENDS, PASSWORD, SITE_ID, database, question, setup_sites
+from xaweb.build import BuildOptions, build
+from xaweb.cli import cli
+from xaweb.qa import core, service
+from xaweb.qa.store import open_store
+from xaweb.vietnamese import VN_TZ
+
+
+def run(*args: str, input: str | None = None, ok: bool = True):
+    result = CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+    assert (result.exit_code == 0) == ok, result.output
+    return result.output
+
+
+def submit(db: str, n: int, **extra) -> core.Question:
+    store = open_store(db)
+    try:
+        site = store.site(SITE_ID)
+        return store.add_question(core.validate_question(question(n, **extra), site, f"nonce-{n:06d}", core.utcnow()))
+    finally:
+        store.close()
+
+
+def test_cli_moderation_round_trip_and_offline_build(tmp_path):
+    db = f"sqlite:///{tmp_path / 'qa.sqlite3'}"
+    out = run("qa", "site", "add", SITE_ID, "--db", db, "--url", "https://tanan.dongthap.gov.vn", "--name", "UBND xã Tân An", "--retention-days", "90")
+    assert "Mã truy cập API xuất" in out
+    run("qa", "site", "add", "Sai Mã", "--db", db, "--url", "https://x.vn", ok=False)
+    run("qa", "account", "add", "canbo", "--site", SITE_ID, "--db", db, "--password-stdin", input=PASSWORD + "\n")
+    assert "Mật khẩu cần ít nhất" in run("qa", "account", "add", "yeu", "--site", SITE_ID, "--db", db, "--password-stdin", input="ngan\n", ok=False)
+    assert f"{SITE_ID}\tcanbo" in run("qa", "account", "list", "--db", db)
+    q = submit(db, 1, name="Phạm Văn Minh", contact="minh@example.vn")
+    listed = run("qa", "list", "--site", SITE_ID, "--db", db, "--status", "received")
+    assert q.code in listed and "minh@example.vn" not in listed
+    shown = json.loads(run("qa", "show", str(q.id), "--site", SITE_ID, "--db", db))
+    assert shown["contact"] == "minh@example.vn"
+    assert "Không thể đăng công khai" in run("qa", "publish", str(q.id), "--site", SITE_ID, "--db", db, ok=False)  # not answered
+    answer_file = tmp_path / "tra-loi.md"
+    answer_file.write_text("Bạn liên hệ **Văn phòng** xã.\n", encoding="utf-8")
+    assert "Đã trả lời" in run("qa", "answer", str(q.id), "--site", SITE_ID, "--db", db, "--answer-file", answer_file,
+                               "--office", "Văn phòng UBND xã", "--title", "Liên hệ ở đâu?", "--public-question", "Tôi liên hệ ở đâu?")
+    assert "đăng công khai" in run("qa", "publish", str(q.id), "--site", SITE_ID, "--db", db)
+    other = submit(db, 2)
+    run("qa", "reject", str(other.id), "--site", SITE_ID, "--db", db, "--reason", "spam")
+    run("qa", "reject", str(other.id), "--site", SITE_ID, "--db", db, "--reason", "spam", ok=False)  # already rejected
+    run("qa", "erase", "--code", other.code.lower(), "--site", SITE_ID, "--db", db)
+
+    export = tmp_path / "hoi-dap.json"
+    run("qa", "export", "--site", SITE_ID, "--db", db, "-o", export)
+    data = json.loads(export.read_text(encoding="utf-8"))
+    assert [x["title"] for x in data["questions"]] == ["Liên hệ ở đâu?"] and data["retention_days"] == 90
+    assert "Phạm Văn Minh" not in export.read_text(encoding="utf-8") and "minh@example.vn" not in export.read_text(encoding="utf-8")
+
+    log = run("qa", "access-log", "--site", SITE_ID, "--db", db)
+    assert [line.split("\t")[3] for line in log.splitlines()][::-1] == ["list", "view", "answer", "publish", "reject", "erase"]
+
+    site = tmp_path / "site"
+    (site / "content" / "hoi-dap").mkdir(parents=True)
+    (site / "site.yaml").write_text(f"name: Tân An\nprovince: Đồng Tháp\nqa:\n  site_id: {SITE_ID}\n  export_file: ../hoi-dap.json\n", encoding="utf-8")
+    result = build(BuildOptions(site, tmp_path / "out", now=core.utcnow().astimezone(VN_TZ)))
+    assert result.qa_pages == 2
+    listing = (tmp_path / "out" / "hoi-dap" / "index.html").read_text(encoding="utf-8")
+    assert "Liên hệ ở đâu?" in listing
+    # No endpoint configured: contact details instead of the form, and no thank-you page.
+    assert "data-qa-form" not in listing and not (tmp_path / "out" / "hoi-dap" / "da-gui").exists()
+
+    run("qa", "account", "remove", "canbo", "--db", db)
+    run("qa", "account", "remove", "canbo", "--db", db, ok=False)
+
+
+def test_limits_option_is_checked():
+    from xaweb.qa.cli import parse_limits
+
+    limits = parse_limits(("ip_questions=10/60", "min_seconds=0", "body_bytes=2048"))
+    assert (limits.ip_questions, limits.min_seconds, limits.body_bytes) == ((10, 60.0), 0.0, 2048)
+    with pytest.raises(Exception, match="không phải là giới hạn"):
+        parse_limits(("ip_qestions=1/1",))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_retention_erases_personal_data_after_the_answer(backend, tmp_path):
+    with database(backend, tmp_path) as db:
+        store = open_store(db)
+        try:
+            setup_sites(store)  # retention: 30 days
+            now = core.utcnow()
+            site = store.site(SITE_ID)
+            old = store.add_question(core.validate_question(question(1), site, "nonce-old-1", now - timedelta(days=40)))
+            store.update_question(core.answer(old, "Đáp", "VP", now - timedelta(days=31)), old.status)
+            recent = store.add_question(core.validate_question(question(2), site, "nonce-new-1", now - timedelta(days=40)))
+            store.update_question(core.answer(recent, "Đáp", "VP", now - timedelta(days=5)), recent.status)
+            waiting = store.add_question(core.validate_question(question(3), site, "nonce-wait-1", now - timedelta(days=400)))
+            store.add_rating(core.Rating(SITE_ID, 4, now - timedelta(days=45), "nonce-r-1", "Góp ý có tên Nguyễn Văn A"))
+            assert service.purge_expired(store, now) == 1
+            erased = store.question(SITE_ID, old.id)
+            assert (erased.name, erased.contact, erased.question) == (None, None, "") and erased.answer == "Đáp"
+            assert store.question(SITE_ID, recent.id).name and store.question(SITE_ID, waiting.id).name
+            assert [r.comment for r in store.ratings(SITE_ID)] == [None] and store.scores(SITE_ID) == [4]
+            assert ("retention", old.id, "erase") in [(a, q, act) for _, a, q, act in store.access_log(SITE_ID)]
+            assert service.purge_expired(store, now) == 0
+            # The same words may be asked again once the first were erased.
+            store.add_question(core.validate_question(question(1), site, "nonce-old-2", now))
+        finally:
+            store.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_migrations_are_recorded_and_idempotent(backend, tmp_path):
+    with database(backend, tmp_path) as db:
+        first = open_store(db)
+        try:
+            assert first.schema_version() == 1
+            assert first.migrate(core.utcnow()) == []
+        finally:
+            first.close()
+        second = open_store(db)  # a second process opening the same database
+        try:
+            assert second.schema_version() == 1 and len(second.secret()) == 32
+        finally:
+            second.close()
+
+
+def test_cli_needs_a_database(monkeypatch):
+    monkeypatch.delenv("XAWEB_QA_DB", raising=False)
+    result = CliRunner().invoke(cli, ["qa", "list", "--site", SITE_ID])
+    assert result.exit_code == 2 and "--db" in result.output
+
+
+def test_the_password_is_hashed(tmp_path):
+    db = f"sqlite:///{tmp_path / 'qa.sqlite3'}"
+    run("qa", "site", "add", SITE_ID, "--db", db, "--url", "https://tanan.dongthap.gov.vn")
+    run("qa", "account", "add", "canbo", "--site", SITE_ID, "--db", db, "--password-stdin", input=PASSWORD + "\n")
+    store = open_store(db)
+    try:
+        stored = store.account("canbo").password_hash
+    finally:
+        store.close()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert Path(tmp_path / "qa.sqlite3").read_bytes().find(PASSWORD.encode()) == -1
+
+
+def test_no_endpoint_means_contact_details_instead_of_a_form(tmp_path):
+    site = tmp_path / "site"
+    (site / "content" / "hoi-dap").mkdir(parents=True)
+    (site / "site.yaml").write_text("name: Tân An\nprovince: Đồng Tháp\ncontact:\n  phone: 0277 3 899 100\n", encoding="utf-8")
+    build(BuildOptions(site, tmp_path / "out", cache=False))
+    html = (tmp_path / "out" / "hoi-dap" / "index.html").read_text(encoding="utf-8")
+    assert "<form" not in html.split("<main", 1)[1] and 'href="tel:02773899100"' in html
+    assert not Path(tmp_path / "out" / "chinh-sach-du-lieu").exists()

@@ -1,0 +1,299 @@
+"""The Q&A endpoint over real HTTP on 127.0.0.1, against SQLite and PostgreSQL.
+
+The whole loop (submit -> answer -> publish -> export -> `xaweb build` ->
+the page shows it -> the status says so), 200 concurrent submissions stored
+exactly once, a server killed mid-stream losing nothing it acknowledged, and
+the moderation API and web admin.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+import lxml.html
+import pytest
+import requests
+
+from qa_support import (BACKENDS, ORIGIN, OTHER_ID, PASSWORD, SITE_ID, SITE_URL, Server, database, free_port, login,
+                        question, setup_sites, start_cli_server, submit_json)
+from xaweb.build import BuildOptions, build
+from xaweb.qa import core
+from xaweb.qa.store import open_store
+from xaweb.vietnamese import VN_TZ
+
+NOW = datetime(2026, 1, 20, 9, 0, tzinfo=VN_TZ)
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request, tmp_path):
+    with database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def server(db):
+    store = open_store(db)
+    tokens = setup_sites(store)
+    store.close()
+    srv = Server(db)
+    srv.export_tokens = tokens
+    yield srv
+    srv.close()
+
+
+def make_site(root: Path, endpoint: str) -> Path:
+    """A small commune site whose build fetches published Q&A from the running endpoint."""
+    (root / "content" / "hoi-dap").mkdir(parents=True)
+    (root / "content" / "danh-gia").mkdir(parents=True)
+    (root / "site.yaml").write_text(
+        f"name: Tân An\nprovince: Đồng Tháp\nbase_url: {SITE_URL}\ncontact:\n  email: ubnd@tanan.gov.vn\n"
+        f"qa:\n  endpoint: {endpoint}\n  site_id: {SITE_ID}\n  export_url: auto\n  export_token_env: XAWEB_TEST_QA_TOKEN\n",
+        encoding="utf-8")
+    (root / "content" / "hoi-dap" / "_index.md").write_text("---\ntitle: Hỏi đáp\n---\n", encoding="utf-8")
+    (root / "content" / "danh-gia" / "_index.md").write_text("---\ntitle: Đánh giá\n---\n", encoding="utf-8")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_full_loop_submit_answer_publish_build_status(server, tmp_path, monkeypatch):
+    evil_name = "Lê <script>alert(1)</script> Văn'); DROP TABLE questions;--"
+    # A browser form post: 303 to the commune's thank-you page, with the tracking code.
+    form = question(1, name=evil_name, token=server.token(), publish_name="")
+    r = requests.post(server.api() + "/questions", data=form, headers=ORIGIN, allow_redirects=False, timeout=30)
+    assert r.status_code == 303, r.text
+    location = r.headers["Location"]
+    assert location.startswith(f"{SITE_URL}/hoi-dap/da-gui/?ma=")
+    code = location.split("ma=")[1]
+    assert core.normalize_code(code) == code
+    # A JSON post, with consent to publish the name.
+    r2 = submit_json(server, question(2, name="Trần Thị Hoa", publish_name=True, token=server.token()))
+    assert r2.status_code == 201 and r2.json()["status"] == "received"
+    code2 = r2.json()["code"]
+
+    status = requests.get(server.api() + "/status", params={"ma": code.lower()}, headers={"Accept": "application/json"}, timeout=30)
+    assert status.json()["status"] == "received"
+
+    officer, csrf = login(server)
+    listed = officer.get(server.url + "/v1/admin/questions", params={"status": "received"}, timeout=30).json()["questions"]
+    assert {q["code"] for q in listed} == {code, code2}
+    first = next(q for q in listed if q["code"] == code)
+    assert first["name"] == evil_name and first["contact"] == "0912345678"
+
+    answer = {"answer": "Bạn mang **giấy chứng sinh** đến Trung tâm. <script>alert(2)</script>", "office": "Công chức Tư pháp – Hộ tịch",
+              "title": "Đăng ký khai sinh cần giấy tờ gì?", "public_question": "Thủ tục đăng ký khai sinh cần giấy tờ gì? <b>gấp</b>"}
+    for q in listed:
+        r = officer.post(f"{server.url}/v1/admin/questions/{q['id']}/answer", json=answer, headers={"X-CSRF-Token": csrf}, timeout=30)
+        assert r.status_code == 200 and r.json()["status"] == "answered", r.text
+        r = officer.post(f"{server.url}/v1/admin/questions/{q['id']}/publish", headers={"X-CSRF-Token": csrf}, timeout=30)
+        assert r.status_code == 200 and r.json()["status"] == "published", r.text
+
+    # The build fetches the export over HTTP with the site's token.
+    monkeypatch.setenv("XAWEB_TEST_QA_TOKEN", server.export_tokens[SITE_ID])
+    site = make_site(tmp_path / "site", server.url)
+    result = build(BuildOptions(site, tmp_path / "out", now=NOW))
+    assert result.qa_pages == 3  # two questions and the ratings page
+    out = tmp_path / "out"
+    listing = (out / "hoi-dap" / "index.html").read_text(encoding="utf-8")
+    assert listing.count("Đăng ký khai sinh cần giấy tờ gì?") == 2
+    page = next(p for p in (out / "hoi-dap").glob("*/index.html") if "da-gui" not in str(p))
+    html = page.read_text(encoding="utf-8")
+    doc = lxml.html.fromstring(html)
+    main = doc.xpath("//main")[0].text_content()
+    assert "Thủ tục đăng ký khai sinh cần giấy tờ gì? <b>gấp</b>" in main  # shown as typed
+    assert "<script>alert(2)</script>" in main and "<script>alert" not in html.split("<main", 1)[1].replace("&lt;script", "")
+    # Names only with consent; contact details and the citizens' own words never.
+    everything = b"".join(snapshot(out).values()).decode("utf-8", "replace")
+    assert "Trần Thị Hoa" in everything
+    for secret in ("Lê &lt;script", "Lê <script", "0912345678", "0912 345 678", "Người hỏi số", "khai sinh cho con thứ"):
+        assert secret not in everything, secret
+    assert (out / "hoi-dap" / "da-gui" / "index.html").is_file()
+    assert (out / "chinh-sach-du-lieu" / "hoi-dap" / "index.html").is_file()
+
+    status = requests.get(server.api() + "/status", params={"ma": code}, headers={"Accept": "application/json"}, timeout=30).json()
+    assert status["status"] == "published" and status["answered"]
+    assert set(status) == {"code", "status", "status_text", "received", "answered", "url"}  # no personal data
+    html_status = requests.get(server.api() + "/status", params={"ma": code}, headers={"Accept": "text/html"}, timeout=30)
+    assert "Đã trả lời" in html_status.text and "Người hỏi" not in html_status.text
+
+    # An incremental rebuild after the export changes equals a clean build.
+    r = submit_json(server, question(3, token=server.token()))
+    qid = next(q["id"] for q in officer.get(server.url + "/v1/admin/questions", timeout=30).json()["questions"] if q["code"] == r.json()["code"])
+    officer.post(f"{server.url}/v1/admin/questions/{qid}/answer", json={**answer, "title": "Câu hỏi thứ ba"}, headers={"X-CSRF-Token": csrf}, timeout=30)
+    officer.post(f"{server.url}/v1/admin/questions/{qid}/publish", headers={"X-CSRF-Token": csrf}, timeout=30)
+    again = build(BuildOptions(site, out, now=NOW))
+    assert again.qa_pages == 4 and 0 < again.rendered
+    clean = tmp_path / "clean"
+    build(BuildOptions(site, clean, now=NOW, cache=False))
+    assert snapshot(out) == snapshot(clean)
+    assert "Câu hỏi thứ ba" in (out / "hoi-dap" / "index.html").read_text(encoding="utf-8")
+    unchanged = build(BuildOptions(site, out, now=NOW))
+    assert unchanged.rendered == 0
+
+
+def test_200_concurrent_submissions_are_stored_exactly_once(server, db):
+    tokens = [server.token() for _ in range(200)]
+    bodies = [question(i, token=t) for i, t in enumerate(tokens)]
+    with ThreadPoolExecutor(50) as pool:
+        answers = list(pool.map(lambda b: submit_json(server, b), bodies))
+    assert [r.status_code for r in answers] == [201] * 200
+    codes = [r.json()["code"] for r in answers]
+    assert len(set(codes)) == 200
+    # Retries of the same requests (a client that did not see the answer) store nothing more.
+    with ThreadPoolExecutor(50) as pool:
+        retries = list(pool.map(lambda b: submit_json(server, b), bodies[:100]))
+    assert {r.status_code for r in retries} == {409}
+    store = open_store(db)
+    try:
+        assert store.count_questions(SITE_ID) == 200
+        stored = store.questions(SITE_ID, limit=1000)
+        assert sorted(q.code for q in stored) == sorted(codes)
+        assert sorted(q.question for q in stored) == sorted(b["question"] for b in bodies)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_killed_server_loses_nothing_it_acknowledged(backend, tmp_path):
+    with database(backend, tmp_path) as db:
+        store = open_store(db)
+        setup_sites(store)
+        store.close()
+        port = free_port()
+        proc = start_cli_server(db, port, tmp_path / "server.log")
+        api = f"http://127.0.0.1:{port}/v1/sites/{SITE_ID}"
+        acknowledged: list[str] = []
+        stop = threading.Event()
+
+        def client(worker: int) -> None:
+            session = requests.Session()
+            n = 0
+            while not stop.is_set():
+                n += 1
+                try:
+                    token = session.get(api + "/token", timeout=5).json()["token"]
+                    r = session.post(api + "/questions", json=question(f"{worker}-{n}", token=token), headers=ORIGIN, timeout=5)
+                except (requests.RequestException, ValueError):
+                    return  # the server is gone
+                if r.status_code == 201:
+                    acknowledged.append(r.json()["code"])
+
+        workers = [threading.Thread(target=client, args=(w,)) for w in range(8)]
+        for w in workers:
+            w.start()
+        deadline = time.monotonic() + 30
+        while len(acknowledged) < 150 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)  # no shutdown, no flush: whatever was acknowledged must already be durable
+        proc.wait(10)
+        stop.set()
+        for w in workers:
+            w.join(10)
+        assert len(acknowledged) >= 150
+        store = open_store(db)
+        try:
+            stored = {q.code for q in store.questions(SITE_ID, limit=100_000)}
+        finally:
+            store.close()
+        assert set(acknowledged) <= stored
+        # The server starts again on the same database and serves it.
+        proc = start_cli_server(db, port, tmp_path / "server2.log")
+        try:
+            r = requests.get(api + "/status", params={"ma": acknowledged[-1]}, headers={"Accept": "application/json"}, timeout=10)
+            assert r.json()["status"] == "received"
+        finally:
+            proc.kill()
+            proc.wait(10)
+
+
+def test_officers_see_only_their_site_and_every_view_is_logged(server, db):
+    r = submit_json(server, question(1, token=server.token()))
+    code = r.json()["code"]
+    mine, csrf = login(server)
+    theirs, their_csrf = login(server, OTHER_ID)
+    [q] = mine.get(server.url + "/v1/admin/questions", timeout=30).json()["questions"]
+    assert theirs.get(server.url + "/v1/admin/questions", timeout=30).json()["questions"] == []
+    assert theirs.get(f"{server.url}/v1/admin/questions/{q['id']}", timeout=30).status_code == 404
+    r = theirs.post(f"{server.url}/v1/admin/questions/{q['id']}/reject", json={"reason": "spam"}, headers={"X-CSRF-Token": their_csrf}, timeout=30)
+    assert r.status_code == 404
+    assert mine.get(f"{server.url}/v1/admin/questions/{q['id']}", timeout=30).json()["code"] == code
+    # Without a session, or without the CSRF token, nothing happens.
+    assert requests.get(server.url + "/v1/admin/questions", timeout=30).status_code == 401
+    r = mine.post(f"{server.url}/v1/admin/questions/{q['id']}/reject", json={"reason": "spam"}, timeout=30)
+    assert r.status_code == 403 and "CSRF" in r.json()["error"]["message"]
+    r = mine.post(f"{server.url}/v1/admin/questions/{q['id']}/erase", headers={"X-CSRF-Token": csrf}, timeout=30)
+    assert r.status_code == 200 and r.json()["name"] is None and r.json()["contact"] is None and r.json()["question"] == ""
+    assert requests.post(server.url + "/v1/admin/login", json={"username": f"canbo-{SITE_ID}", "password": "sai-mat-khau-roi"}, timeout=30).status_code == 401
+    store = open_store(db)
+    try:
+        log = store.access_log(SITE_ID)
+    finally:
+        store.close()
+    assert [(actor, action) for _, actor, _, action in reversed(log)] == [
+        (f"canbo-{SITE_ID}", "list"), (f"canbo-{SITE_ID}", "view"), (f"canbo-{SITE_ID}", "erase")]
+
+
+def test_web_admin_login_csrf_escaping_and_moderation(server):
+    evil = "<script>alert('x')</script> ' OR 1=1; --"
+    submit_json(server, question(1, name=evil, question=f"Câu hỏi có mã độc {evil} cần được hiển thị an toàn.", token=server.token()))
+    browser = requests.Session()
+    assert browser.get(server.url + "/admin/", allow_redirects=False, timeout=30).headers["Location"].endswith("/admin/login")
+    page = browser.get(server.url + "/admin/login", timeout=30)
+    assert "script-src" not in page.headers["Content-Security-Policy"] and "default-src 'none'" in page.headers["Content-Security-Policy"]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    forged = requests.post(server.url + "/admin/login", data={"csrf": "gia-mao", "username": f"canbo-{SITE_ID}", "password": PASSWORD},
+                           cookies={"xaweb_qa_login": "khac"}, allow_redirects=False, timeout=30)
+    assert forged.status_code == 403
+    r = browser.post(server.url + "/admin/login", data={"csrf": csrf, "username": f"canbo-{SITE_ID}", "password": PASSWORD}, allow_redirects=False, timeout=30)
+    assert r.status_code == 303 and "HttpOnly" in r.headers["Set-Cookie"] and "SameSite=Strict" in r.headers["Set-Cookie"]
+    listing = browser.get(server.url + "/admin/", timeout=30)
+    qid = re.search(r'href="/admin/q/(\d+)"', listing.text).group(1)
+    detail = browser.get(f"{server.url}/admin/q/{qid}", timeout=30)
+    assert "<script>alert" not in detail.text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &#39; OR 1=1; --" in detail.text
+    session_csrf = re.search(r'name="csrf" value="([^"]+)"', detail.text).group(1)
+    no_csrf = browser.post(f"{server.url}/admin/q/{qid}/reject", data={"reason": "spam"}, allow_redirects=False, timeout=30)
+    assert no_csrf.status_code == 403
+    r = browser.post(f"{server.url}/admin/q/{qid}/answer", data={"csrf": session_csrf, "answer": "", "office": ""}, timeout=30)
+    assert r.status_code == 400 and "Vui lòng nhập nội dung trả lời" in r.text
+    r = browser.post(f"{server.url}/admin/q/{qid}/reject", data={"csrf": session_csrf, "reason": "spam"}, allow_redirects=False, timeout=30)
+    assert r.status_code == 303
+    assert "Không được xử lý" in browser.get(f"{server.url}/admin/q/{qid}", timeout=30).text
+    browser.post(server.url + "/admin/logout", data={"csrf": session_csrf}, timeout=30)
+    assert browser.get(server.url + "/admin/", allow_redirects=False, timeout=30).status_code == 303
+
+
+def test_ratings_are_anonymous_and_exported_as_totals(server, tmp_path, monkeypatch):
+    for score in (5, 5, 4, 1):
+        r = requests.post(server.api() + "/ratings", json={"score": score, "comment": "Cán bộ tận tình", "token": server.token()},
+                          headers={**ORIGIN, "Accept": "application/json"}, timeout=30)
+        assert r.status_code == 201, r.text
+    form = requests.post(server.api() + "/ratings", data={"score": "3", "token": server.token()}, headers=ORIGIN, allow_redirects=False, timeout=30)
+    assert form.status_code == 303 and form.headers["Location"] == f"{SITE_URL}/danh-gia/da-gui/"
+    bad = requests.post(server.api() + "/ratings", json={"score": 9, "token": server.token()}, headers=ORIGIN, timeout=30)
+    assert bad.status_code == 400 and "score" in bad.json()["error"]["fields"]
+    export = requests.get(server.api() + "/export", headers={"Authorization": f"Bearer {server.export_tokens[SITE_ID]}"}, timeout=30).json()
+    assert export["ratings"] == {"count": 5, "average": 3.6, "scores": {"1": 1, "2": 0, "3": 1, "4": 1, "5": 2}}
+    assert "Cán bộ tận tình" not in json.dumps(export, ensure_ascii=False)
+    monkeypatch.setenv("XAWEB_TEST_QA_TOKEN", server.export_tokens[SITE_ID])
+    site = make_site(tmp_path / "site", server.url)
+    build(BuildOptions(site, tmp_path / "out", now=NOW))
+    listing = lxml.html.parse(str(tmp_path / "out" / "danh-gia" / "index.html"))
+    text = " ".join(listing.xpath("//main")[0].text_content().split())
+    assert "Điểm trung bình 3,6/5 từ 5 lượt đánh giá" in text
+    assert listing.xpath("//form[@data-qa-form='rating']/@action") == [server.api() + "/ratings"]
+
+
+def test_health_and_unknown_routes(server):
+    assert requests.get(server.url + "/healthz", timeout=30).json() == {"status": "ok", "database": "ok"}
+    r = requests.get(server.url + "/khong-co", headers={"Accept": "application/json"}, timeout=30)
+    assert r.status_code == 404 and r.json()["error"]["message"] == "Không tìm thấy địa chỉ này."

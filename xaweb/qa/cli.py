@@ -1,0 +1,336 @@
+"""`xaweb qa …`: run the endpoint, register sites and officers, moderate from a terminal.
+
+Every command takes `--db URL` (or the XAWEB_QA_DB environment variable).
+Views of personal data from here are written to the access log as `cli:<user>`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from dataclasses import fields, replace
+from pathlib import Path
+
+import click
+
+from . import core, service
+from .core import Account, QaError, Site
+
+DB_OPTION = click.option("--db", envvar="XAWEB_QA_DB", required=True, metavar="URL",
+                         help="Cơ sở dữ liệu: sqlite:///đường/dẫn.sqlite3, đường dẫn tệp, hoặc postgresql://… (biến XAWEB_QA_DB).")
+SITE_OPTION = click.option("--site", "site_id", required=True, help="Mã trang (site id) trên máy chủ hỏi đáp.")
+
+
+def _store(db: str):
+    from .store import open_store
+
+    try:
+        return open_store(db)
+    except ImportError as exc:
+        _missing(exc)
+
+
+def _missing(exc: ImportError) -> None:
+    _fail(f"Thiếu gói {exc.name}: máy chủ hỏi đáp cần cài thêm: pip install \"xaweb[qa]\"")
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+def _run(db: str, action):
+    """Open the store, run `action(store)`, turn a QaError into a message and exit code 1."""
+    store = _store(db)
+    try:
+        return action(store)
+    except QaError as exc:
+        details = "".join(f"\n  {k}: {v}" for k, v in exc.fields.items())
+        _fail(exc.message + details)
+    finally:
+        store.close()
+
+
+def parse_limits(values: tuple[str, ...]) -> core.Limits:
+    """'ip_questions=1000/60', 'min_seconds=0' … -> Limits."""
+    known = {f.name for f in fields(core.Limits)}
+    changes: dict[str, object] = {}
+    for item in values:
+        name, _, value = item.partition("=")
+        if name not in known:
+            raise click.BadParameter(f"'{name}' không phải là giới hạn; chọn: {', '.join(sorted(known))}")
+        try:
+            if "/" in value:
+                count, window = value.split("/")
+                changes[name] = (int(count), float(window))
+            else:
+                changes[name] = int(value) if name == "body_bytes" else float(value)
+        except ValueError:
+            raise click.BadParameter(f"'{item}': giá trị không hợp lệ (ví dụ: ip_questions=5/600, min_seconds=3)") from None
+    return replace(core.Limits(), **changes)  # type: ignore[arg-type]
+
+
+@click.group("qa")
+def qa() -> None:
+    """Máy chủ hỏi đáp: tiếp nhận câu hỏi, đánh giá; kiểm duyệt; xuất để đăng."""
+
+
+@qa.command("serve")
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Cổng.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Số luồng xử lý.")
+@click.option("--trusted-proxy", default=None, help="Địa chỉ reverse proxy được tin (đọc X-Forwarded-For, X-Forwarded-Proto).")
+@click.option("--limit", "limits", multiple=True, metavar="TÊN=GIÁ_TRỊ", help="Đổi giới hạn chống lạm dụng, ví dụ ip_questions=5/600.")
+def serve(db: str, host: str, port: int, threads: int, trusted_proxy: str | None, limits: tuple[str, ...]) -> None:
+    """Chạy máy chủ hỏi đáp (WSGI, waitress)."""
+    try:
+        import waitress
+
+        from .app import QaConfig, create_app
+    except ImportError as exc:
+        _missing(exc)
+
+    app = create_app(QaConfig(db=db, limits=parse_limits(limits)))
+    proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}} if trusted_proxy else {}
+    # poll(), not select(): select() fails past file descriptor 1024, which a busy province server reaches.
+    server = waitress.create_server(app, host=host, port=port, threads=threads, max_request_body_size=1024 * 1024,
+                                    ident="xaweb-qa", asyncore_use_poll=True, **proxy)
+    click.echo(f"Máy chủ hỏi đáp đang chạy tại http://{host}:{server.effective_port}/ (Ctrl+C để dừng)", err=True)
+    try:
+        server.run()
+    finally:
+        app.store.close()
+
+
+@qa.command("migrate")
+@DB_OPTION
+def migrate(db: str) -> None:
+    """Tạo hoặc nâng cấp lược đồ cơ sở dữ liệu."""
+    version = _run(db, lambda s: s.schema_version())
+    click.echo(f"Lược đồ cơ sở dữ liệu ở phiên bản {version}.")
+
+
+# --- sites ---------------------------------------------------------------------------
+
+
+@qa.group("site")
+def site_group() -> None:
+    """Quản lý các trang (xã, phường) dùng máy chủ này."""
+
+
+@site_group.command("add")
+@DB_OPTION
+@click.argument("site_id")
+@click.option("--url", required=True, help="base_url của trang, ví dụ https://tananhoa.dongthap.gov.vn")
+@click.option("--name", default="", help="Tên hiển thị, ví dụ 'UBND xã Tân An Hòa'.")
+@click.option("--origin", "origins", multiple=True, help="Nguồn (Origin) khác được phép gửi biểu mẫu.")
+@click.option("--retention-days", default=365, show_default=True, type=click.IntRange(1, 3650),
+              help="Số ngày giữ dữ liệu cá nhân sau khi trả lời.")
+def site_add(db: str, site_id: str, url: str, name: str, origins: tuple[str, ...], retention_days: int) -> None:
+    """Đăng ký hoặc cập nhật trang SITE_ID; in mã truy cập API xuất khi đăng ký mới."""
+    if not core.SITE_ID.match(site_id):
+        _fail("Mã trang chỉ gồm chữ thường không dấu, số và dấu gạch ngang.")
+    if not url.startswith(("https://", "http://")):
+        _fail("--url phải bắt đầu bằng https://")
+
+    def action(store):
+        old = store.site(site_id)
+        site = Site(site_id, url.rstrip("/"), core.clean_text(name), tuple(origins), retention_days, old.export_token_hash if old else "")
+        store.put_site(site)
+        return None if old else service.new_export_token(store, site)
+
+    token = _run(db, action)
+    click.echo(f"Đã lưu trang {site_id}.")
+    if token:
+        click.echo(f"Mã truy cập API xuất (chỉ hiện một lần; đặt vào biến môi trường của máy dựng trang): {token}")
+
+
+@site_group.command("list")
+@DB_OPTION
+def site_list(db: str) -> None:
+    """Liệt kê các trang."""
+    for s in _run(db, lambda store: store.sites()):
+        click.echo(f"{s.id}\t{s.url}\t{s.name}\tgiữ dữ liệu {s.retention_days} ngày\t{' '.join(s.origins)}")
+
+
+@site_group.command("token")
+@DB_OPTION
+@click.argument("site_id")
+def site_token(db: str, site_id: str) -> None:
+    """Cấp mã truy cập API xuất mới cho SITE_ID (mã cũ hết hiệu lực)."""
+    token = _run(db, lambda s: service.new_export_token(s, service.require_site(s, site_id)))
+    click.echo(token)
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+def _password(stdin: bool) -> str:
+    if stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu")
+
+
+@qa.group("account")
+def account_group() -> None:
+    """Tài khoản cán bộ (mỗi tài khoản thuộc một trang)."""
+
+
+@account_group.command("add")
+@DB_OPTION
+@SITE_OPTION
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ dòng đầu của đầu vào chuẩn.")
+def account_add(db: str, site_id: str, username: str, password_stdin: bool) -> None:
+    """Tạo hoặc đặt lại tài khoản USERNAME của trang --site."""
+    try:
+        from .admin import hash_password
+    except ImportError as exc:
+        _missing(exc)
+    password = _password(password_stdin)
+    _run(db, lambda s: s.put_account(Account(core.clean_text(username), service.require_site(s, site_id).id, hash_password(password))))
+    click.echo(f"Đã lưu tài khoản {username} của trang {site_id}.")
+
+
+@account_group.command("remove")
+@DB_OPTION
+@click.argument("username")
+def account_remove(db: str, username: str) -> None:
+    """Xóa tài khoản (và các phiên đăng nhập của nó)."""
+    if not _run(db, lambda s: s.delete_account(username)):
+        _fail(f"Không có tài khoản {username}.")
+    click.echo(f"Đã xóa tài khoản {username}.")
+
+
+@account_group.command("list")
+@DB_OPTION
+def account_list(db: str) -> None:
+    """Liệt kê tài khoản."""
+    for a in _run(db, lambda s: s.accounts()):
+        click.echo(f"{a.site}\t{a.username}{'  (khóa)' if a.disabled else ''}")
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+def _line(q: core.Question) -> str:
+    return f"{q.id}\t{q.code}\t{q.received_at:%Y-%m-%d}\t{q.status}\t{q.topic}\t{q.title or q.question[:60]}"
+
+
+@qa.command("list")
+@DB_OPTION
+@SITE_OPTION
+@click.option("--status", type=click.Choice(core.STATUSES), default=None, help="Chỉ các câu hỏi ở trạng thái này.")
+def list_command(db: str, site_id: str, status: str | None) -> None:
+    """Liệt kê câu hỏi của trang (mới nhất trước)."""
+    for q in _run(db, lambda s: service.list_questions(s, service.require_site(s, site_id).id, status, _actor(), core.utcnow())):
+        click.echo(_line(q))
+
+
+@qa.command("show")
+@DB_OPTION
+@SITE_OPTION
+@click.argument("question_id", type=int)
+def show(db: str, site_id: str, question_id: int) -> None:
+    """Xem đầy đủ một câu hỏi (có dữ liệu cá nhân; được ghi vào nhật ký truy cập)."""
+    from .admin import question_json
+
+    q = _run(db, lambda s: service.view_question(s, site_id, question_id, _actor(), core.utcnow()))
+    click.echo(json.dumps(question_json(q), ensure_ascii=False, indent=2))
+
+
+def _moderate(db: str, site_id: str, question_id: int, action: str, params: dict[str, str]) -> None:
+    q = _run(db, lambda s: service.moderate(s, site_id, question_id, action, params, _actor(), core.utcnow()))
+    click.echo(f"Câu hỏi {q.id} ({q.code}): {core.STATUS_VI[q.status]}.")
+
+
+@qa.command("answer")
+@DB_OPTION
+@SITE_OPTION
+@click.argument("question_id", type=int)
+@click.option("--answer", "text", help="Nội dung trả lời (Markdown).")
+@click.option("--answer-file", type=click.Path(dir_okay=False, path_type=Path), help="Đọc nội dung trả lời từ tệp UTF-8.")
+@click.option("--office", required=True, help="Cơ quan, bộ phận trả lời.")
+@click.option("--title", default="", help="Tiêu đề công khai.")
+@click.option("--public-question", default="", help="Câu hỏi đăng công khai (đã bỏ thông tin cá nhân).")
+@click.option("--topic", default="", help="Lĩnh vực.")
+def answer_command(db: str, site_id: str, question_id: int, text: str | None, answer_file: Path | None, office: str,
+                   title: str, public_question: str, topic: str) -> None:
+    """Trả lời (hoặc sửa câu trả lời và cách diễn đạt công khai của) câu hỏi."""
+    if answer_file:
+        text = answer_file.read_text(encoding="utf-8")
+    _moderate(db, site_id, question_id, "answer", {"answer": text or "", "office": office, "title": title,
+                                                   "public_question": public_question, "topic": topic})
+
+
+@qa.command("reject")
+@DB_OPTION
+@SITE_OPTION
+@click.argument("question_id", type=int)
+@click.option("--reason", type=click.Choice(sorted(core.REJECT_REASONS)), required=True, help="Lý do từ chối.")
+def reject_command(db: str, site_id: str, question_id: int, reason: str) -> None:
+    """Từ chối câu hỏi (thư rác, ngoài thẩm quyền, trùng lặp)."""
+    _moderate(db, site_id, question_id, "reject", {"reason": reason})
+
+
+@qa.command("publish")
+@DB_OPTION
+@SITE_OPTION
+@click.argument("question_id", type=int)
+def publish_command(db: str, site_id: str, question_id: int) -> None:
+    """Cho phép đăng câu hỏi đã trả lời ở lần dựng trang sau."""
+    _moderate(db, site_id, question_id, "publish", {})
+
+
+@qa.command("erase")
+@DB_OPTION
+@SITE_OPTION
+@click.argument("question_id", type=int, required=False)
+@click.option("--code", default=None, help="Tìm câu hỏi theo mã theo dõi người hỏi cung cấp.")
+def erase_command(db: str, site_id: str, question_id: int | None, code: str | None) -> None:
+    """Xóa dữ liệu cá nhân của một câu hỏi theo yêu cầu của người hỏi."""
+    if question_id is None:
+        normalized = core.normalize_code(code or "")
+        found = _run(db, lambda s: s.question_by_code(site_id, normalized)) if normalized else None
+        if found is None:
+            _fail("Cần số câu hỏi hoặc --code đúng.")
+        question_id = found.id
+    _moderate(db, site_id, question_id, "erase", {})  # type: ignore[arg-type]
+
+
+@qa.command("purge")
+@DB_OPTION
+def purge(db: str) -> None:
+    """Xóa dữ liệu cá nhân đã quá thời hạn lưu giữ (chạy định kỳ, ví dụ mỗi ngày)."""
+    count = _run(db, lambda s: service.purge_expired(s, core.utcnow()))
+    click.echo(f"Đã xóa dữ liệu cá nhân của {count} câu hỏi quá thời hạn lưu giữ.")
+
+
+@qa.command("export")
+@DB_OPTION
+@SITE_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Ghi ra tệp (mặc định: in ra).")
+def export_command(db: str, site_id: str, output: Path | None) -> None:
+    """Xuất câu hỏi đã đăng và tổng hợp đánh giá (không có dữ liệu cá nhân) cho xaweb build."""
+    data = _run(db, lambda s: service.export(s, service.require_site(s, site_id)))
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Đã xuất {len(data['questions'])} câu hỏi vào {output}.", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@qa.command("access-log")
+@DB_OPTION
+@SITE_OPTION
+def access_log(db: str, site_id: str) -> None:
+    """Nhật ký ai đã xem, sửa dữ liệu cá nhân (mới nhất trước)."""
+    for at, actor, question_id, action in _run(db, lambda s: s.access_log(site_id)):
+        click.echo(f"{at:%Y-%m-%d %H:%M:%S}\t{actor}\t{question_id or '-'}\t{action}")
