@@ -1089,7 +1089,6 @@ def generate(n: int, outdir: Path) -> dict:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3 or not argv[1].isdigit() or int(argv[1]) < 1:
-        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         print("usage: python bench/corpus.py N OUTDIR", file=sys.stderr)
         return 2
     m = generate(int(argv[1]), Path(argv[2]))

@@ -13,12 +13,13 @@ save and restore, safe on Windows). It holds:
 - `builds`: per output folder, a stamp of every input of the last successful
   build and the next moment a page expires; while both hold, nothing changed.
 
-The whole cache is keyed by xaweb's version and the Python version: after an
+The whole cache is keyed by xaweb's version, a digest of its code and the Python version: after an
 upgrade it starts empty. Deleting the folder is always safe.
 """
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import sqlite3
 import sys
@@ -31,7 +32,20 @@ from .errors import Problem
 
 CACHE_DIR = ".xaweb-cache"
 SCHEMA = 4
-VERSION = f"{SCHEMA}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def _code_digest() -> str:
+    """xaweb's own code and data: a changed xaweb (an upgrade, or a developer's edit
+    under the same version number) must not reuse what older code produced."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=8)
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".yaml") and p.is_file()):
+        h.update(path.relative_to(package).as_posix().encode("utf-8"))
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+VERSION = f"{SCHEMA}:{__version__}:{_code_digest()}:{sys.version_info[0]}.{sys.version_info[1]}"
 
 CachedPage = tuple[str, Page, list[Problem]]  # (parse key, page without body, warnings)
 
