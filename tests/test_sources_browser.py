@@ -13,13 +13,12 @@ import shutil
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 pytest.register_assert_rewrite("example_site")
 from example_site import LOCAL  # noqa: E402 - after the rewrite hook
-from test_sources_build import FIXTURES, NOW, run, write_site  # noqa: E402
+from test_sources_build import FIXTURES, run, write_site  # noqa: E402
 
 pytest_plugins = ["example_site"]
 

@@ -28,6 +28,8 @@ from typing import Any
 
 from . import __version__
 from .build import assemble, parse_content
+from .check_browser import browser_findings
+from .check_links import BuiltSite, find_problems, scan_outputs
 from .config import load_config
 from .content.model import DOCUMENT, Page, Site
 from .content.parse import PageError, split_front_matter
@@ -269,8 +271,6 @@ def line_of(text: str, needles: list[str]) -> int | None:
 
 def link_findings(built: _Built) -> list[Finding]:
     """Links, anchors and alt text in the rendered pages, pointed back at their content files."""
-    from .check_links import BuiltSite, find_problems, scan_outputs
-
     site = built.site
     assert site is not None
     html = {path: data.decode("utf-8") for path, data in built.rendered.items() if path.endswith(".html")}
@@ -330,8 +330,6 @@ def check_site(site_dir: Path, options: CheckOptions = CheckOptions()) -> Report
         if built.rendered:
             findings += link_findings(built)
             if options.browser:
-                from .check_browser import browser_findings
-
                 findings += browser_findings(built, options.chromium)
     config = site.config if site else None
     return Report(
