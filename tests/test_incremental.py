@@ -16,9 +16,16 @@ date, two pages at one URL, a missing attachment, a template syntax error)
 must make both builds raise `BuildError`, leave `out_inc/` exactly as it was,
 and is then undone.
 
-CI (the environment variable CI set) runs a fixed, derandomized sequence of
-examples. Locally, `XAWEB_INCREMENTAL_EXAMPLES=300 python -m pytest
-tests/test_incremental.py` searches longer.
+Random sequences favour some operations over others, so `TOUR` also runs
+every kind of edit once, in a fixed order. Two plain tests check that a body
+edit re-renders only what shows the page, and that worker processes change no
+byte of the output.
+
+A failure prints the operations since the start of the example and a diff of
+the first differing files. CI (the environment variable CI set) runs a fixed,
+derandomized set of examples. Locally, `XAWEB_INCREMENTAL_EXAMPLES=300 python
+-m pytest tests/test_incremental.py` searches longer
+(`XAWEB_INCREMENTAL_STEPS`, `XAWEB_INCREMENTAL_CHECK_EVERY` tune the rest).
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from typing import Callable
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, note, settings
+from hypothesis import HealthCheck, Phase, currently_in_test_context, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
 
@@ -58,9 +65,9 @@ THEME_TEMPLATES = builtin_themes_dir() / "default" / "templates"
 NOW = datetime(2025, 6, 1, tzinfo=VN_TZ)
 
 IN_CI = bool(os.environ.get("CI"))
-CHECK_EVERY = int(os.environ.get("XAWEB_INCREMENTAL_CHECK_EVERY", 3))  # operations between two comparisons
+CHECK_EVERY = int(os.environ.get("XAWEB_INCREMENTAL_CHECK_EVERY", 4))  # operations between two comparisons
 _settings = dict(
-    max_examples=int(os.environ.get("XAWEB_INCREMENTAL_EXAMPLES", 25)),
+    max_examples=int(os.environ.get("XAWEB_INCREMENTAL_EXAMPLES", 20)),
     stateful_step_count=int(os.environ.get("XAWEB_INCREMENTAL_STEPS", 12)),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
@@ -339,12 +346,13 @@ TITLES = [
     "Đường điện nông thôn – đợt 2",
     "Thông báo cắt điện ngày 15/4/2025",
 ]
+PHOTO_BODY = "Cầu mới nối hai ấp.\n\n![Cầu Hòa Lợi ngày khánh thành](/images/cau-hoa-loi.jpg)\n"
 BODIES = [
     "Bà con **ấp Hòa Phú** đóng góp 120 ngày công làm đường.\n",
     "Ủy ban nhân dân xã đề nghị các hộ gia đình thực hiện nghiêm.\n\n## Chi tiết\n\nXem [văn bản](/van-ban/) kèm theo.\n",
     "## Mục tiêu\n\nSố hóa 100% hồ sơ.\n\n## Địa bàn\n\n- Ấp Hòa Thạnh\n- Ấp Tân Quới\n\n### Tiến độ\n\nHoàn thành trong quý III.\n",
     "Đã sửa: “Hòa Lợi” thay cho “Hoà Lợi”.\n",
-    "Cầu mới nối hai ấp.\n\n![Cầu Hòa Lợi ngày khánh thành](/images/cau-hoa-loi.jpg)\n",
+    PHOTO_BODY,
     "",
 ]
 DATES = ["2024-07-01", "2024-11-18", "2025-01-20", "2025-03-10", "2025-03-10 08:30", "2025-05-28", "2025-06-01", "2025-07-15", None]
@@ -397,6 +405,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
 
     root: Path  # set per test: holds pristine/ (built once) and work/ (one example)
     clean_builds: CleanBuilds
+    check_every = CHECK_EVERY
 
     def __init__(self) -> None:
         super().__init__()
@@ -469,7 +478,8 @@ class IncrementalBuilds(RuleBasedStateMachine):
         before = copy.deepcopy(self.model)
         yield self.model
         self.log.append(what)
-        note(what)
+        if currently_in_test_context():
+            note(what)
         self.model.sync(self.site)
         self.pending += 1
         expected = self.model.expected_errors()
@@ -478,7 +488,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
             self.model = before  # undo
             self.model.sync(self.site)
             self.log.append("(the site is invalid: both builds failed; undone)")
-        elif self.pending >= CHECK_EVERY:
+        elif self.pending >= self.check_every:
             self._check()
 
     def teardown(self) -> None:
@@ -747,16 +757,137 @@ def pristine(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def clean_builds(pristine: Path):
-    builds = CleanBuilds(pristine / "clean")
+@pytest.fixture
+def clean_builds(tmp_path: Path):
+    builds = CleanBuilds(tmp_path / "clean")
     yield builds
-    builds.close()
+    builds.close()  # before any other test forks: no worker left behind
 
 
 def test_incremental_build_equals_clean_build(pristine: Path, clean_builds: CleanBuilds):
     machine = type("IncrementalBuilds", (IncrementalBuilds,), {"root": pristine, "clean_builds": clean_builds})
     run_state_machine_as_test(machine, settings=SETTINGS)
+
+
+# --- every kind of edit, in a fixed order -------------------------------------------------
+# Random sequences favour some operations over others; this tour makes sure CI
+# runs each kind at least once, with a comparison after every two edits.
+
+NEWS = "content/tin-tuc/hop-dan-ap-hoa-thanh.md"
+NOTICE = "content/thong-bao/tuyen-dung.md"
+DOC = "content/van-ban/kh-42-2024.md"
+PROC = "content/thu-tuc-hanh-chinh/chung-thuc-ban-sao.md"
+
+
+def _set(path: str, key: str, value: object) -> Callable[[SiteModel], None]:
+    def change(m: SiteModel) -> None:
+        meta = m.content.setdefault(path, ({}, ""))[0]
+        if value is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = value
+    return change
+
+
+def _set_config(key: str, value: object) -> Callable[[SiteModel], None]:
+    def change(m: SiteModel) -> None:
+        *parents, last = key.split(".")
+        target = m.config
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = value
+    return change
+
+
+def _body(path: str, body: str) -> Callable[[SiteModel], None]:
+    return lambda m: m.content.__setitem__(path, (m.content[path][0], body))
+
+
+def _move(old: str, new: str) -> Callable[[SiteModel], None]:
+    return lambda m: m.content.__setitem__(new, m.content.pop(old))
+
+
+def _override(name: str, extra: str | None) -> Callable[[SiteModel], None]:
+    def change(m: SiteModel) -> None:
+        if extra is None:
+            m.templates.pop(f"templates/{name}", None)
+        else:
+            m.templates[f"templates/{name}"] = (THEME_TEMPLATES / name).read_text(encoding="utf-8") + extra + "\n"
+    return change
+
+
+TOUR: list[tuple[str, Callable[[SiteModel], None]]] = [
+    ("body edit", _body(NEWS, BODIES[2])),
+    ("title edit: the page moves", _set(NEWS, "title", TITLES[5])),
+    ("date edit: lists reorder", _set(NEWS, "date", "2024-07-01")),
+    ("tag added", _set(NEWS, "tags", ["nông thôn mới", "Giao thông", "Văn hóa"])),
+    ("tag respelled on the page that names the tag", _set(NEWS, "tags", ["Nong thon moi", "Giao thông", "Văn hóa"])),
+    ("tag removed", _set(NEWS, "tags", ["Giao thông"])),
+    ("new page in a new section with _index.md", lambda m: m.content.update({
+        "content/hoi-dap/_index.md": ({"title": "Hỏi đáp", "weight": 5}, "Câu hỏi của bà con.\n"),
+        "content/hoi-dap/bai-moi.md": ({"title": TITLES[7], "date": "2025-05-30", "tags": ["Văn hóa"]}, BODIES[0])})),
+    ("new page in a new nested section, no _index.md", lambda m: m.content.update({
+        "content/cong-khai/ngan-sach/tin-2025-06.md": ({"title": TITLES[8], "date": "2025-05-29"}, BODIES[3])})),
+    ("new page at the root", lambda m: m.content.update({"content/z-cuoi.md": ({"title": TITLES[1]}, BODIES[0])})),
+    ("page deleted", lambda m: m.content.pop("content/tin-tuc/ngay-hoi-dai-doan-ket.md")),
+    ("page renamed (same content)", _move("content/tin-tuc/trao-qua-tet.md", "content/tin-tuc/a-trao-qua.md")),
+    ("page moved to another section", _move("content/hoi-dap/bai-moi.md", "content/thong-bao/bai-moi.md")),
+    ("draft", _set("content/thong-bao/lich-tiep-cong-dan.md", "draft", True)),
+    ("draft again published", _set("content/thong-bao/lich-tiep-cong-dan.md", "draft", None)),
+    ("expires in the past", _set(NEWS, "expires", "2025-05-31")),
+    ("expires removed", _set("content/thong-bao/cat-dien.md", "expires", None)),
+    ("updated", _set(NOTICE, "updated", "2025-05-30")),
+    ("pinned", _set(NOTICE, "pinned", True)),
+    ("slug: the page moves", _set(NOTICE, "slug", "tin-moi")),
+    ("lead image", _set(NOTICE, "image", "/images/trao-qua.jpg")),
+    ("lead image file replaced (another size, PNG)", lambda m: m.static.__setitem__("static/images/trao-qua.jpg", STATIC_BYTES[6])),
+    ("document type respelled", _set(DOC, "doc_type", "quyết định")),
+    ("document issued another year", _set(DOC, "issued", "2023-12-29")),
+    ("procedure field", _set(PROC, "field", "Hộ tịch")),
+    ("section title", _set("content/tin-tuc/_index.md", "title", "Tin tức")),
+    ("section out of the menu", _set("content/thong-bao/_index.md", "menu", False)),
+    ("section weight", _set("content/van-ban/_index.md", "weight", 0)),
+    ("section paginate", _set("content/tin-tuc/_index.md", "paginate", 1)),
+    ("section sorted by title", _set("content/thong-bao/_index.md", "sort", "title")),
+    ("section intro", _body("content/tin-tuc/_index.md", "Tin hoạt động của xã Hòa Lợi.\n")),
+    ("section _index.md removed", lambda m: m.content.pop("content/thu-tuc-hanh-chinh/_index.md")),
+    ("home intro", _body("content/_index.md", BODIES[1])),
+    ("site.yaml feeds.items", _set_config("feeds.items", 1)),
+    ("site.yaml feeds.full_content", _set_config("feeds.full_content", True)),
+    ("site.yaml base_url with a path", _set_config("base_url", "https://vinhlong.gov.vn/hoa-loi")),
+    ("site.yaml language", _set_config("language", "en")),
+    ("static photo added, shown in a body", lambda m: (m.static.__setitem__("static/images/cau-hoa-loi.jpg", STATIC_BYTES[5]),
+                                                        _body(NEWS, PHOTO_BODY)(m))),
+    ("static photo replaced by a smaller one", lambda m: m.static.__setitem__("static/images/cau-hoa-loi.jpg", STATIC_BYTES[4])),
+    ("attachment replaced (another size)", lambda m: m.static.__setitem__("static/files/van-ban/kh-42-2024.pdf", STATIC_BYTES[1])),
+    ("static file deleted", lambda m: m.static.pop("static/files/bieu-mau/to-khai-khai-sinh.pdf")),
+    ("static file over a generated one", lambda m: m.static.__setitem__("static/robots.txt", STATIC_BYTES[3])),
+    ("static file over a generated one, deleted", lambda m: m.static.pop("static/robots.txt")),
+    ("static file over a theme file", lambda m: m.static.__setitem__("static/css/xaweb.css", STATIC_BYTES[2])),
+    ("static file over a theme file, deleted", lambda m: m.static.pop("static/css/xaweb.css")),
+    ("template override", _override("partials/footer.html", MARKERS[0])),
+    ("template override of the list cards", _override("partials/card.html", MARKERS[1])),
+    ("template override removed", _override("partials/footer.html", None)),
+    ("error: template syntax", _override("partials/card.html", BROKEN_TEMPLATE)),
+    ("error: impossible date", _set(NEWS, "date", "2025-02-30")),
+    ("error: two pages at one URL", _set("content/tin-tuc/a-trao-qua.md", "title", TITLES[6])),
+    ("error: the attachment deleted", lambda m: m.static.pop("static/files/van-ban/qd-15-2025.pdf")),
+    ("error: section paginate 0", _set("content/tin-tuc/_index.md", "paginate", 0)),
+]
+
+
+def test_every_kind_of_edit(pristine: Path, clean_builds: CleanBuilds):
+    """Each operation once, in an order where each one changes what the site shows."""
+    machine = type("Tour", (IncrementalBuilds,), {"root": pristine, "clean_builds": clean_builds, "check_every": 2})()
+    for what, change in TOUR:
+        with machine.edit(what) as m:
+            change(m)
+        if what.startswith("error: "):
+            assert machine.log[-1].startswith("(the site is invalid"), f"{what}: the model expected no error"
+        if what == "expires in the past":
+            with machine.edit("the clock passes tuyen-dung's 'expires'"):
+                machine.now += timedelta(days=10)
+    machine.teardown()
 
 
 # --- deterministic checks ------------------------------------------------------------------
