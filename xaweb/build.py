@@ -75,6 +75,18 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
+def _counter(progress: Progress, stage: str, total: int) -> Callable[[int], None]:
+    """Workers report how many items they finished; progress wants the running total."""
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        progress(stage, done, total)
+
+    return tick
+
+
 class _Timer:
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
@@ -147,16 +159,8 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
                     continue
             todo.append((text, source.path, info, key))
 
-    total = len(todo)
-    done = 0
-
-    def tick(n: int) -> None:
-        nonlocal done
-        done += n
-        progress("parse", done, total)
-
     fresh = []
-    for key, page, page_problems in parse_many(todo, jobs, tick):
+    for key, page, page_problems in parse_many(todo, jobs, _counter(progress, "parse", len(todo))):
         problems.extend(page_problems)
         if page is not None:
             parsed.pages.append(page)
@@ -307,23 +311,15 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
         pages_dirty = [o for o in dirty if o.kind != "image"]
         photos = image_jobs(site.images, [o for o in dirty if o.kind == "image"], files.static)
 
-        def tick(n: int, done=[0]) -> None:  # noqa: B006 - a counter across calls
-            done[0] += n
-            progress("render", done[0], len(pages_dirty))
-
-        def photo_tick(n: int, done=[0]) -> None:  # noqa: B006
-            done[0] += n
-            progress("images", done[0], len(photos))
-
         written = set()
-        for path, render_problems in render_many(site, template_dirs, site_dir, staged.staging, pages_dirty, jobs, tick):
+        for path, render_problems in render_many(site, template_dirs, site_dir, staged.staging, pages_dirty, jobs, _counter(progress, "render", len(pages_dirty))):
             problems.extend(render_problems)
             if path:
                 written.add(path)
         problems.raise_if_errors()
         timer.lap("render")
         image_cache = cache.dir / IMAGE_CACHE_DIR if cache is not None else None
-        for path, image_problems in derive_many(photos, staged.staging, image_cache, jobs, photo_tick):
+        for path, image_problems in derive_many(photos, staged.staging, image_cache, jobs, _counter(progress, "images", len(photos))):
             problems.extend(image_problems)
             if path:
                 written.add(path)

@@ -23,6 +23,7 @@ import hashlib
 import pickle
 import sqlite3
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -103,8 +104,6 @@ class BuildCache:
 
     def store_pages(self, entries: Iterable[tuple[str, Page, list[Problem]]], keep: set[str]) -> None:
         """Record newly parsed pages and forget files that no longer exist."""
-        from dataclasses import replace
-
         rows = [
             (page.source, key, pickle.dumps((replace(page, body_html=""), warnings), pickle.HIGHEST_PROTOCOL), page.body_html)
             for key, page, warnings in entries

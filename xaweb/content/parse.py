@@ -7,7 +7,6 @@ strings in, and the cache can store what it returns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -22,14 +21,6 @@ from .model import ARTICLE, DEFAULT_KINDS, DOCUMENT, KINDS, PROCEDURE, DocumentI
 
 FENCE = "---"
 DEFAULT_PORTAL = "https://dichvucong.gov.vn"
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A content file as read from disk: the only input of parsing."""
-
-    path: str  # site-relative POSIX path
-    text: str
 
 
 class PageError(Exception):

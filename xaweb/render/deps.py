@@ -74,8 +74,15 @@ class TemplateDigests:
         self.loader = jinja2.FileSystemLoader([str(d) for d in template_dirs])
         self.env = jinja2.Environment(loader=self.loader)
         self._cache: dict[str, tuple[str, bool]] = {}
+        self._reads: dict[str, tuple[bytes, set[str], bool]] = {}
 
     def _read(self, name: str) -> tuple[bytes, set[str], bool]:
+        """Each template is read and parsed once, however many others include it."""
+        if name not in self._reads:
+            self._reads[name] = self._parse(name)
+        return self._reads[name]
+
+    def _parse(self, name: str) -> tuple[bytes, set[str], bool]:
         try:
             source, _, _ = self.loader.get_source(self.env, name)
             ast = self.env.parse(source)
