@@ -744,14 +744,29 @@ def test_body_edit_rerenders_only_what_shows_the_page(built_example, tmp_path):
     own = page_path(page.url)
     assert own in changed
     assert b"INCREMENTAL-MARKER" in (out / own).read_bytes()
-    allowed = {own, "index.html", "404.html", "rss.xml", "atom.xml", "sitemap.xml", "so-do-trang/index.html",
-               "the/index.html", "tin-tuc/index.html", "tin-tuc/trang/2/index.html", "tin-tuc/rss.xml", "tin-tuc/atom.xml"}
-    for tag in page.tags:
-        allowed |= {f"the/{slugify(tag)}/index.html", f"the/{slugify(tag)}/trang/2/index.html", f"the/{slugify(tag)}/rss.xml"}
-    assert rewritten <= allowed, sorted(rewritten - allowed)
-    assert result.rendered == len(rewritten)
-    assert result.rendered < 25
+    # Below the summary: lists, feeds and sitemaps show nothing of it.
+    assert rewritten == {own}
+    assert result.rendered == 1
     assert result.static_copied == 0 and result.deleted == 0
+
+
+def test_summary_edit_rerenders_what_lists_the_page(built_example, tmp_path):
+    site, out = built_example
+    source = site / "content/tin-tuc/phong-chong-sot-xuat-huyet.md"
+    page = ContentPage(site, source)
+    source.write_text(source.read_text(encoding="utf-8").replace("summary: ", "summary: SUMMARY-MARKER ", 1), encoding="utf-8")
+    result, rewritten, changed = rebuild_and_compare(site, out, tmp_path)
+
+    own = page_path(page.url)
+    must = {own, "tin-tuc/rss.xml"} | {f"the/{slugify(t)}/rss.xml" for t in page.tags}
+    assert must <= rewritten, sorted(must - rewritten)
+    allowed = must | {"index.html", "404.html", "so-do-trang/index.html", "rss.xml", "atom.xml", "sitemap.xml", "the/index.html", "tin-tuc/index.html",
+                      "tin-tuc/trang/2/index.html", "tin-tuc/atom.xml"}
+    for tag in page.tags:
+        allowed |= {f"the/{slugify(tag)}/index.html", f"the/{slugify(tag)}/trang/2/index.html"}
+    assert rewritten <= allowed, sorted(rewritten - allowed)
+    assert all(b"SUMMARY-MARKER" in (out / rel).read_bytes() for rel in must)
+    assert result.rendered == len(rewritten)
 
 
 def test_deleting_a_page_removes_its_output(built_example, tmp_path):

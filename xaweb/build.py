@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import VERSION as CACHE_VERSION
-from .cache import BuildCache
+from .cache import COMPILED_DIR, BuildCache
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content.assemble import assemble_site, next_expiry
 from .content.markup import make_markdown
@@ -31,7 +31,7 @@ from .images import image_jobs, probe_images
 from .parallel import default_jobs, derive_many, parse_many, render_many
 from .qa.fetch import LoadedExport, load_export
 from .qa.publish import build_sources, parse_sources
-from .render.deps import Fingerprints, digest, page_digest
+from .render.deps import Fingerprints, digest, listing_digest
 from .render.pictures import config_images, page_images
 from .render.plan import Output, feed_pages, plan_outputs
 from .render.theme import load_theme
@@ -104,6 +104,7 @@ class _Parsed:
     home_intro: str
     pages: list[Page]
     hashes: dict[str, str]  # source -> content hash
+    listings: dict[str, str]  # source -> digest of the parsed page without its body (only with a cache)
     from_cache: set[str]  # sources whose page came from the cache (without body)
 
 
@@ -133,7 +134,7 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
     root = SectionInfo(path="", source=None, title="")
     cached = cache.pages() if cache else {}
     known = cache.file_hashes() if cache else {}
-    parsed = _Parsed(infos, home_intro, [], {}, set())
+    parsed = _Parsed(infos, home_intro, [], {}, {}, set())
     todo = []
     for source, section in files.pages:
         info = infos.get(section, root)
@@ -151,6 +152,7 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
         if hit and hit[0] == key:
             parsed.pages.append(hit[1])
             problems.extend(hit[2])
+            parsed.listings[source.path] = hit[3]
             parsed.from_cache.add(source.path)
         else:
             if text is None:
@@ -166,7 +168,7 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
             parsed.pages.append(page)
             fresh.append((key, page, [p for p in page_problems if p.level == "warning"]))
     if cache is not None:
-        cache.store_pages(fresh, keep=set(parsed.hashes))
+        parsed.listings.update(cache.store_pages(fresh, keep=set(parsed.hashes)))
         cache.store_file_hashes({s.path: (s.stamp, parsed.hashes[s.path]) for s, _ in files.pages if s.path in parsed.hashes})
     # Workers finish in any order; the site must not depend on it.
     parsed.pages.sort(key=lambda p: p.source)
@@ -206,7 +208,7 @@ def _add_qa_pages(parsed: _Parsed, sources: list, problems: Problems) -> None:
     problems.extend(qa_problems)
     for page, text_digest in pages:
         parsed.pages.append(page)
-        parsed.hashes[page.source] = text_digest
+        parsed.hashes[page.source] = parsed.listings[page.source] = text_digest
     parsed.pages.sort(key=lambda p: p.source)
 
 
@@ -286,8 +288,14 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
     for out in outputs:
         if "/" + out.path in files.static:
             problems.warn("static/" + out.path, None, f"tệp tĩnh bị thay bằng tệp do xaweb tạo ra ({out.url})")
-    fingerprint = Fingerprints(site, template_dirs, {p.source: page_digest(p, parsed.hashes[p.source], site.images) for p in site.pages + site.root_pages})
-    current = {o.path: fingerprint(o) for o in outputs}
+    if cache is not None:
+        shown = site.pages + site.root_pages
+        listings = {p.source: listing_digest(p, parsed.listings[p.source], site.images) for p in shown}
+        fingerprint = Fingerprints(site, template_dirs, parsed.hashes, listings, cache.template_facts())
+        current = {o.path: fingerprint(o) for o in outputs}
+        template_facts = fingerprint.templates.facts
+    else:  # a clean build renders everything and records nothing
+        current = {o.path: "" for o in outputs}
     previous = cache.fingerprints() if cache is not None and existing else {}
     dirty = [o for o in outputs if previous.get(o.path) != current[o.path] or o.path not in existing]
     stale = [p for p in previous if p not in current and "/" + p not in files.static]  # a static file shows again
@@ -312,7 +320,9 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
         photos = image_jobs(site.images, [o for o in dirty if o.kind == "image"], files.static)
 
         written = set()
-        for path, render_problems in render_many(site, template_dirs, site_dir, staged.staging, pages_dirty, jobs, _counter(progress, "render", len(pages_dirty))):
+        compiled = cache.dir / COMPILED_DIR if cache is not None else None
+        for path, render_problems in render_many(site, template_dirs, site_dir, staged.staging, pages_dirty, jobs,
+                                                 _counter(progress, "render", len(pages_dirty)), compiled):
             problems.extend(render_problems)
             if path:
                 written.add(path)
@@ -333,7 +343,7 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
         staged.discard()
         raise
     if cache is not None:
-        cache.store_outputs(current, static_stamps)
+        cache.store_outputs(current, static_stamps, template_facts)
         expiry = min(filter(None, [next_expiry(site.pages + site.root_pages, now), next_change(merged, config.sources, now)]), default=None)
         files_written = len(set(current) | {url[1:] for url in files.static})
         # Fetch warnings are of this run only; the next one reports its own.

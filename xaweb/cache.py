@@ -4,16 +4,23 @@ One SQLite file (in the standard library, transactional, a single file CI can
 save and restore, safe on Windows). It holds:
 
 - `pages`: for each content file, the key it was parsed under (source hash,
-  section, parser version), the parsed page without its body, the body, and
-  its warnings. Bodies are stored apart so a rebuild loads only those it renders.
+  section, parser version), the parsed page without its body, the body, its
+  warnings, and a digest of the page without its body (what list pages, feeds
+  and sitemaps can show of it). Bodies are stored apart so a rebuild loads only
+  those it renders.
 - `outputs`: for each output folder and file, the fingerprint it was rendered under.
 - `static`: size and mtime of each static file copied, to copy only changes.
 - `files`: size and mtime of each content file with its content hash, so an
   unchanged file is not even read.
+- `templates`: what parsing each template source found (the templates it
+  names, whether it reads site-wide data), so unchanged templates are not parsed.
 - `builds`: per output folder, a stamp of every input of the last successful
   build and the next moment a page expires; while both hold, nothing changed.
 
-The whole cache is keyed by xaweb's version, a digest of its code and the Python version: after an
+Beside it, `templates/` holds Jinja's compiled templates (keyed by their source's
+checksum) and `images/` the resized photos (keyed by the photo and the sizes).
+
+The SQLite cache is keyed by xaweb's version, a digest of its code and the Python version: after an
 upgrade it starts empty. Deleting the folder is always safe.
 """
 
@@ -25,14 +32,18 @@ import sqlite3
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from . import __version__
 from .content.model import Page
 from .errors import Problem
 
+if TYPE_CHECKING:
+    from .render.deps import TemplateFacts
+
 CACHE_DIR = ".xaweb-cache"
-SCHEMA = 4
+COMPILED_DIR = "templates"  # Jinja's bytecode cache, beside the SQLite file
+SCHEMA = 5
 
 
 def _code_digest() -> str:
@@ -48,13 +59,14 @@ def _code_digest() -> str:
 
 VERSION = f"{SCHEMA}:{__version__}:{_code_digest()}:{sys.version_info[0]}.{sys.version_info[1]}"
 
-CachedPage = tuple[str, Page, list[Problem]]  # (parse key, page without body, warnings)
+CachedPage = tuple[str, Page, list[Problem], str]  # (parse key, page without body, warnings, its digest)
 
 
 class BuildCache:
     def __init__(self, site_dir: Path, out_dir: Path):
         self.dir = site_dir / CACHE_DIR
         self.dir.mkdir(exist_ok=True)
+        (self.dir / COMPILED_DIR).mkdir(exist_ok=True)
         (self.dir / ".gitignore").write_text("*\n", encoding="utf-8")
         self.db = sqlite3.connect(self.dir / "build.sqlite3")
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -65,14 +77,15 @@ class BuildCache:
     def _setup(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         if self._meta("version") != VERSION:
-            for table in ("pages", "outputs", "static", "files", "builds"):
+            for table in ("pages", "outputs", "static", "files", "templates", "builds"):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
             self.db.execute("DELETE FROM meta")
             self._set_meta("version", VERSION)
-        self.db.execute("CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, key TEXT, page BLOB, body TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, key TEXT, page BLOB, body TEXT, listing TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS outputs (out_dir TEXT, path TEXT, fingerprint TEXT, PRIMARY KEY (out_dir, path))")
         self.db.execute("CREATE TABLE IF NOT EXISTS static (out_dir TEXT, path TEXT, stamp TEXT, PRIMARY KEY (out_dir, path))")
         self.db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT, hash TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS templates (key TEXT PRIMARY KEY, facts BLOB)")
         self.db.execute("CREATE TABLE IF NOT EXISTS builds (out_dir TEXT PRIMARY KEY, inputs TEXT, next_expiry TEXT, summary BLOB)")
         self.db.commit()
 
@@ -88,9 +101,9 @@ class BuildCache:
     def pages(self) -> dict[str, CachedPage]:
         """Every cached page, without bodies."""
         out = {}
-        for source, key, blob in self.db.execute("SELECT source, key, page FROM pages"):
+        for source, key, blob, listing in self.db.execute("SELECT source, key, page, listing FROM pages"):
             page, warnings = pickle.loads(blob)
-            out[source] = (key, page, warnings)
+            out[source] = (key, page, warnings, listing)
         return out
 
     def bodies(self, sources: Iterable[str]) -> dict[str, str]:
@@ -102,16 +115,17 @@ class BuildCache:
             out.update(self.db.execute(f"SELECT source, body FROM pages WHERE source IN ({marks})", chunk))
         return out
 
-    def store_pages(self, entries: Iterable[tuple[str, Page, list[Problem]]], keep: set[str]) -> None:
-        """Record newly parsed pages and forget files that no longer exist."""
-        rows = [
-            (page.source, key, pickle.dumps((replace(page, body_html=""), warnings), pickle.HIGHEST_PROTOCOL), page.body_html)
-            for key, page, warnings in entries
-        ]
-        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", rows)
+    def store_pages(self, entries: Iterable[tuple[str, Page, list[Problem]]], keep: set[str]) -> dict[str, str]:
+        """Record newly parsed pages and forget files that no longer exist; return the digests of the pages without bodies."""
+        rows = []
+        for key, page, warnings in entries:
+            blob = pickle.dumps((replace(page, body_html=""), warnings), pickle.HIGHEST_PROTOCOL)
+            rows.append((page.source, key, blob, page.body_html, hashlib.blake2b(blob, digest_size=16).hexdigest()))
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", rows)
         stale = [(s,) for (s,) in self.db.execute("SELECT source FROM pages") if s not in keep]
         self.db.executemany("DELETE FROM pages WHERE source = ?", stale)
         self.db.commit()
+        return {source: listing for source, _, _, _, listing in rows}
 
     # --- content file stamps -----------------------------------------------------
 
@@ -143,12 +157,17 @@ class BuildCache:
     def static_stamps(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT path, stamp FROM static WHERE out_dir = ?", (self.out_dir,)))
 
-    def store_outputs(self, fingerprints: dict[str, str], static: dict[str, str]) -> None:
-        """Replace the record of the output folder with what this build wrote."""
+    def store_outputs(self, fingerprints: dict[str, str], static: dict[str, str], templates: TemplateFacts) -> None:
+        """Replace the record of the output folder with what this build wrote, and the facts of the templates it used."""
         for table, rows in (("outputs", fingerprints), ("static", static)):
             self.db.execute(f"DELETE FROM {table} WHERE out_dir = ?", (self.out_dir,))
             self.db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", ((self.out_dir, k, v) for k, v in rows.items()))
+        self.db.execute("DELETE FROM templates")
+        self.db.executemany("INSERT INTO templates VALUES (?, ?)", ((k, pickle.dumps(v)) for k, v in templates.items()))
         self.db.commit()
+
+    def template_facts(self) -> TemplateFacts:
+        return {key: pickle.loads(blob) for key, blob in self.db.execute("SELECT key, facts FROM templates")}
 
     def close(self) -> None:
         self.db.close()

@@ -24,8 +24,12 @@ _SLUG_DIR = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*$")
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     path: str  # site-relative POSIX path: "content/tin-tuc/hop-dan.md"
-    file: Path
+    os_path: str  # as the OS spells it; a string, since most builds of a big site read none of them
     stamp: str  # "size:mtime_ns": unchanged stamp, unchanged file
+
+    @property
+    def file(self) -> Path:
+        return Path(self.os_path)
 
 
 def stamp_of(path: Path) -> str:
@@ -46,7 +50,8 @@ def read_source(source: SourceFile, problems: list[Problem]) -> str | None:
     """The file's text, or None with a problem naming it (not UTF-8, unreadable)."""
     shown = source.path
     try:
-        return source.file.read_text(encoding="utf-8-sig")
+        with open(source.os_path, encoding="utf-8-sig") as f:
+            return f.read()
     except UnicodeDecodeError as exc:
         problems.append(Problem(shown, None, f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại với mã hóa UTF-8"))
     except OSError as exc:
@@ -103,7 +108,7 @@ def discover(site_dir: Path, static_dirs: list[Path]) -> SiteFiles:
             files.problems.append(Problem(shown, None, "tệp không phải Markdown trong content/ bị bỏ qua; hãy đặt ảnh và tệp đính kèm vào static/", "warning"))
             continue
         stat = entry.stat()
-        source = SourceFile(shown, Path(entry.path), f"{stat.st_size}:{stat.st_mtime_ns}")
+        source = SourceFile(shown, entry.path, f"{stat.st_size}:{stat.st_mtime_ns}")
         if name == INDEX:
             if section:
                 files.section_indexes[section] = source

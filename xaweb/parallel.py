@@ -85,15 +85,16 @@ def parse_many(jobs: list[ParseJob], workers: int, progress: Callable[[int], Non
 
 _renderer: Renderer | None = None
 _staging: Path | None = None
-_pending: tuple[Site, list[Path], Path, Path] | None = None  # set before forking
+_pending: tuple[Site, list[Path], Path, Path, Path | None] | None = None  # set before forking
 
 
-def _init_render(site: Site | None = None, template_dirs: list[Path] | None = None, site_dir: Path | None = None, staging: Path | None = None) -> None:
+def _init_render(site: Site | None = None, template_dirs: list[Path] | None = None, site_dir: Path | None = None,
+                 staging: Path | None = None, compiled_dir: Path | None = None) -> None:
     global _renderer, _staging
     if site is None:  # forked: the parent's state is already here
         assert _pending is not None
-        site, template_dirs, site_dir, staging = _pending
-    _renderer = Renderer(site, template_dirs, site_dir)  # type: ignore[arg-type]
+        site, template_dirs, site_dir, staging, compiled_dir = _pending
+    _renderer = Renderer(site, template_dirs, site_dir, compiled_dir)  # type: ignore[arg-type]
     _staging = staging
 
 
@@ -117,11 +118,12 @@ def _render_chunk(outputs: Sequence[Output]) -> list[RenderResult]:
 
 
 def render_many(site: Site, template_dirs: list[Path], site_dir: Path, staging: Path, outputs: list[Output],
-                workers: int, progress: Callable[[int], None]) -> Iterator[RenderResult]:
+                workers: int, progress: Callable[[int], None], compiled_dir: Path | None = None) -> Iterator[RenderResult]:
     """Render outputs into `staging`; yields (path, problems) as chunks finish."""
     global _pending
+    state = (site, template_dirs, site_dir, staging, compiled_dir)
     if workers <= 1 or len(outputs) < 2 * MIN_RENDER_PER_WORKER:
-        _init_render(site, template_dirs, site_dir, staging)
+        _init_render(*state)
         for chunk in _chunks(outputs, max(1, len(outputs) // 50)):
             results = _render_chunk(chunk)
             progress(len(results))
@@ -129,10 +131,10 @@ def render_many(site: Site, template_dirs: list[Path], site_dir: Path, staging: 
         return
     ctx = _context()
     if ctx.get_start_method() == "fork":
-        _pending = (site, template_dirs, site_dir, staging)
+        _pending = state
         pool = ctx.Pool(workers, initializer=_init_render)
     else:
-        pool = ctx.Pool(workers, initializer=_init_render, initargs=(site, template_dirs, site_dir, staging))
+        pool = ctx.Pool(workers, initializer=_init_render, initargs=state)
     try:
         with pool:
             for results in pool.imap_unordered(_render_chunk, _chunks(outputs, workers * 8)):

@@ -26,6 +26,7 @@ def strip_diacritics(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=4096)  # tag names repeat on thousands of pages
 def slugify(title: str) -> str:
     """'Thông báo lịch tiếp công dân' -> 'thong-bao-lich-tiep-cong-dan'.
 

@@ -7,11 +7,13 @@ covers everything the output's render reads:
 - the templates it uses, with everything they extend, include or import;
 - the "chrome" every HTML page shows: config, menu (section titles and
   order), UI strings, xaweb's version;
-- the data it shows: a page's own digest, or the digests of the pages on a
-  list page, a feed, a tag page or the home page.
+- the data it shows: a page's source and listing digest, or the listing
+  digests of the pages on a list page, a feed, a tag page or the home page.
 
-A page digest comes from the source text, its section and what assembly adds
-(expiry, attachment size), so it is known without parsing the Markdown again.
+A listing digest covers the parsed page without its body (title, summary,
+dates, table of contents…: all that lists can show, since they never get
+bodies) and what assembly adds (expiry, attachment size, image sizes). So an
+edit to a page's body alone re-renders that page and no list.
 """
 
 from __future__ import annotations
@@ -44,10 +46,16 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def page_digest(page: Page, source_hash: str, images: dict | None = None) -> str:
-    """What a page shows, from its source and assembly-time facts (not its body), with its images' sizes."""
+def digest_all(digests: Iterable[str]) -> str:
+    """One digest of many digests: each has the same length, so plain joining is unambiguous (and cheap: sitemaps list every page)."""
+    return hashlib.blake2b("".join(digests).encode("ascii"), digest_size=16).hexdigest()
+
+
+def listing_digest(page: Page, parsed: str, images: dict | None = None) -> str:
+    """What others can show of a page: `parsed` (the digest of the page without its body) and assembly-time facts."""
     shown = [images.get(url) for url in page_images(page)] if images else []
-    return digest(source_hash, page.section, page.expired, page.document.file_size if page.document else None, shown)
+    size = page.document.file_size if page.document else None
+    return digest(f"{parsed} {page.section} {page.expired} {size} {shown!r}")  # one part: this runs for every page
 
 
 # Attributes of `site` that reach other pages' data. A page template that uses
@@ -67,12 +75,20 @@ def _reads_site_wide(ast: jinja2.nodes.Template) -> bool:
     return False
 
 
+# What parsing one template's source tells: (templates it names, whether it names
+# one dynamically, whether it reads site-wide data). Keyed by the source's digest,
+# so the build cache can keep them and skip Jinja's parser on the next build.
+TemplateFacts = dict[str, tuple[tuple[str, ...], bool, bool]]
+
+
 class TemplateDigests:
     """Digest of a template with everything it references, and whether that reads site-wide data."""
 
-    def __init__(self, template_dirs: list[Path]):
+    def __init__(self, template_dirs: list[Path], facts: TemplateFacts | None = None):
         self.loader = jinja2.FileSystemLoader([str(d) for d in template_dirs])
         self.env = jinja2.Environment(loader=self.loader)
+        self._known = facts or {}
+        self.facts: TemplateFacts = {}  # of the templates this build uses
         self._cache: dict[str, tuple[str, bool]] = {}
         self._reads: dict[str, tuple[bytes, set[str], bool]] = {}
 
@@ -85,16 +101,22 @@ class TemplateDigests:
     def _parse(self, name: str) -> tuple[bytes, set[str], bool]:
         try:
             source, _, _ = self.loader.get_source(self.env, name)
-            ast = self.env.parse(source)
         except jinja2.TemplateNotFound:
             return b"", set(), True  # rendering reports it, naming the template that asked
-        except jinja2.TemplateSyntaxError:
-            return source.encode("utf-8"), set(), True  # rendering reports it, with its line
-
-        refs = list(meta.find_referenced_templates(ast))
-        # A dynamic reference (None) could be any template: depend on all of them.
-        names = set(self.loader.list_templates()) if None in refs else {r for r in refs if r}
-        return source.encode("utf-8"), names, _reads_site_wide(ast)
+        data = source.encode("utf-8")
+        key = digest(data)
+        if key in self._known:
+            self.facts[key] = self._known[key]
+        elif key not in self.facts:
+            try:
+                ast = self.env.parse(source)
+            except jinja2.TemplateSyntaxError:
+                return data, set(), True  # rendering reports it, with its line
+            refs = list(meta.find_referenced_templates(ast))
+            self.facts[key] = (tuple(sorted(r for r in refs if r)), None in refs, _reads_site_wide(ast))
+        refs, dynamic, wide = self.facts[key]
+        # A dynamic reference could be any template: depend on all of them.
+        return data, set(self.loader.list_templates()) if dynamic else set(refs), wide
 
     def __call__(self, name: str) -> tuple[str, bool]:
         if name not in self._cache:
@@ -114,10 +136,12 @@ class TemplateDigests:
 
 
 class Fingerprints:
-    def __init__(self, site: Site, template_dirs: list[Path], page_digests: dict[str, str]):
+    def __init__(self, site: Site, template_dirs: list[Path], sources: dict[str, str], listings: dict[str, str],
+                 template_facts: TemplateFacts | None = None):
         self.site = site
-        self.templates = TemplateDigests(template_dirs)
-        self.pages = page_digests  # source -> page digest
+        self.templates = TemplateDigests(template_dirs, template_facts)
+        self.sources = sources  # source -> hash of its text
+        self.listings = listings  # source -> listing digest
         self.by_source = {p.source: p for p in site.pages + site.root_pages}
         config = site.config
         sections = [(s.info, s.children) for s in site.sections]
@@ -137,17 +161,20 @@ class Fingerprints:
         return template, self._everything
 
     def _of(self, pages: Iterable[Page]) -> str:
-        return digest(*(self.pages[p.source] for p in pages))
+        return digest_all(self.listings[p.source] for p in pages)
+
+    def _bodies(self, pages: Iterable[Page]) -> str:
+        return digest_all(self.sources[p.source] for p in pages)
 
     def __call__(self, out: Output) -> str:
-        page = self.by_source.get(out.subject) if out.kind == "page" else None
-        return digest(self._data(out), output_lastmod(self.site, out, page))
+        if out.kind == "page":  # the bulk of a site, so one flat digest; its lastmod is in its listing digest
+            page = self.by_source[out.subject]
+            template, everything = self._template(PAGE_TEMPLATES.get(page.kind, "page.html"))
+            return digest("page", self.chrome, template, everything, self.sources[page.source], self.listings[page.source])
+        return digest(self._data(out), output_lastmod(self.site, out))
 
     def _data(self, out: Output) -> str:
         site, kind = self.site, out.kind
-        if kind == "page":
-            page = self.by_source[out.subject]
-            return digest(kind, self.chrome, self._template(PAGE_TEMPLATES.get(page.kind, "page.html")), self.pages[page.source])
         if kind in ("list", "doc_filter", "tag"):
             pages, size = listing(site, out), per_page(site, out)
             shown = pages[(out.number - 1) * size : out.number * size]
@@ -167,7 +194,9 @@ class Fingerprints:
                           home_source_items(site))
         if kind in ("rss", "atom"):
             tag = site.tag_map[out.subject[4:]].name if out.subject.startswith("tag:") else None
-            return digest(kind, out.url, self.chrome, tag, self._of(feed_pages(site, out)), site.lastmod)
+            pages = feed_pages(site, out)
+            bodies = self._bodies(pages) if site.config.feeds.full_content else None  # type: ignore[attr-defined]
+            return digest(kind, out.url, self.chrome, tag, self._of(pages), bodies, site.lastmod)
         if kind in ("sitemap", "sitemap_xml", "tags"):
             template = {"sitemap": "sitemap.html", "tags": "tags.html"}.get(kind)
             every = self._of(site.pages + site.root_pages)

@@ -2,11 +2,12 @@
 
 One `Renderer` per process: the environment compiles each template once and
 the instance renders any number of outputs. It reads the disk only through
-the template loader.
+the template loader (and Jinja's bytecode cache, when the build keeps one).
 """
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -99,7 +100,7 @@ def default_menu(site: Site, home_title: str) -> tuple[MenuItem, ...]:
 
 
 class Renderer:
-    def __init__(self, site: Site, template_dirs: list[Path], site_dir: Path):
+    def __init__(self, site: Site, template_dirs: list[Path], site_dir: Path, compiled_dir: Path | None = None):
         self.site = site
         self.config: SiteConfig = site.config  # type: ignore[assignment]
         self.site_dir = site_dir
@@ -116,6 +117,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=self._bytecode_cache(compiled_dir, lang),
         )
         self.filters = make_filters(self.config.base_url, lang)
         self.env.filters.update(self.filters)
@@ -129,6 +131,15 @@ class Renderer:
             _=self._,
             menu=self.config.menu or default_menu(site, self._("home")),
         )
+
+    def _bytecode_cache(self, compiled_dir: Path | None, lang: str) -> jinja2.BytecodeCache | None:
+        """Compiled templates kept between builds (keyed by their source's checksum): every build and worker
+        would otherwise compile them again. Jinja folds filters applied to constants (`'/css/a.css' | url`)
+        into the compiled code, so the files are also keyed by what the filters depend on."""
+        if compiled_dir is None:
+            return None
+        key = hashlib.blake2b(f"{self.config.base_url}\n{lang}".encode("utf-8"), digest_size=8).hexdigest()
+        return jinja2.FileSystemBytecodeCache(str(compiled_dir), pattern=f"%s-{key}.cache")
 
     # --- entry point ---------------------------------------------------------
 
