@@ -40,12 +40,18 @@ LIVE_SCRIPT = """(function () {
   var seen = null;
   source.onmessage = function (event) {
     var data = JSON.parse(event.data);
-    if (data.error) { show(data.error); return; }
-    if (seen !== null && data.generation !== seen) { location.reload(); }
+    if (seen !== null && data.generation !== seen) { location.reload(); return; }
     seen = data.generation;
+    if (data.error) { show(data.error); return; }
     if (overlay) { overlay.remove(); overlay = null; }
   };
 })();
+"""
+# Served for every page until a first build succeeds; its script shows why and reloads once one does.
+WAITING_PAGE = f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>Chưa dựng được trang</title></head>
+<body><h1>Chưa dựng được trang</h1><p>Hãy sửa lỗi hiện trong cửa sổ lệnh; trang sẽ tự tải lại.</p>
+<script src="{SCRIPT_PATH}"></script></body></html>
 """
 
 
@@ -81,6 +87,8 @@ def make_handler(root: Path, state: BuildState, stopping: threading.Event) -> ty
                 return self._events()
             if self.path == SCRIPT_PATH:
                 return self._send(LIVE_SCRIPT.encode("utf-8"), "text/javascript; charset=utf-8")
+            if state.generation == 0:
+                return self._send(WAITING_PAGE.encode("utf-8"), "text/html; charset=utf-8", HTTPStatus.SERVICE_UNAVAILABLE)
             path = Path(self.translate_path(self.path))
             if path.is_dir():
                 path = path / "index.html"
@@ -166,10 +174,18 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[
     server = ThreadingHTTPServer((host, port), make_handler(out_dir, state, stopping))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    report(f"Đang phục vụ tại http://{host}:{server.server_address[1]}/ (Ctrl-C để dừng)")
+    # With yield_on_timeout the first (empty) batch comes once the watcher runs: only then is the
+    # address announced, so no edit made after the announcement can be missed.
+    batches = watchfiles.watch(*watched_paths(site_dir), watch_filter=lambda _c, p: not _ignored(p), stop_event=stopping,
+                               yield_on_timeout=True, rust_timeout=500)
     try:
-        for _ in watchfiles.watch(*watched_paths(site_dir), watch_filter=lambda _c, p: not _ignored(p), stop_event=stopping):
+        changed_meanwhile = next(batches)
+        report(f"Đang phục vụ tại http://{host}:{server.server_address[1]}/ (Ctrl-C để dừng)")
+        if changed_meanwhile:
             rebuild()
+        for batch in batches:
+            if batch:
+                rebuild()
     except KeyboardInterrupt:
         pass
     finally:
