@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 the site has problems (all listed), 2 usage errors.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -209,3 +210,66 @@ def test_build_of_a_folder_without_a_site(tmp_path):
     assert result.exit_code == 1
     assert "site.yaml" in result.stderr
     assert stderr_lines(result)[-1].startswith("Không dựng được trang: 1 lỗi")
+
+
+# --- progress and summaries -----------------------------------------------------------
+
+
+def test_a_log_gets_plain_summary_lines_with_timings(tmp_path):
+    site = copy_site("incremental", tmp_path / "site")
+    first = invoke("build", site, "--timings")
+    assert first.exit_code == 0, first.output
+    assert "\r" not in first.output and "\033[" not in first.output  # nothing a CI log would garble
+    summary = re.search(r"Đã dựng (\d+) trang nội dung vào .+: (\d+) tệp dựng mới, 0 tệp giữ nguyên, 0 tệp xóa", first.stdout)
+    assert summary and int(summary[1]) > 0 and int(summary[2]) > int(summary[1]), first.stdout
+    for stage in ("đọc tệp", "phân tích", "lập kế hoạch", "dựng trang", "ghi ra"):
+        assert re.search(rf"^  {stage} +\d+\.\d ms$", first.stdout, re.M), (stage, first.stdout)
+
+    again = invoke("build", site)
+    assert f"0 tệp dựng mới, {summary[2]} tệp giữ nguyên, 0 tệp xóa" in again.stdout
+    assert "phân tích" not in again.stdout  # timings only when asked
+
+
+def _many_pages(site: Path, count: int) -> None:
+    for i in range(count):
+        (site / "content" / "tin-tuc" / f"tin-so-{i}.md").write_text(
+            f"---\ntitle: Tin số {i}\ndate: 2025-03-{1 + i % 28:02d}\n---\nNội dung tin số {i}.\n", encoding="utf-8")
+
+
+def _build_on_a_terminal(site: Path, env: dict[str, str]) -> str:
+    """Run `xaweb build` with its output on a pseudo-terminal, as in an officer's console."""
+    import pty  # POSIX only
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "xaweb", "build", str(site), "-j", "1"],
+                            stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=120) == 0
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_terminal_gets_a_live_progress_line_and_a_ci_log_does_not(tmp_path):
+    site = copy_site("incremental", tmp_path / "site")
+    _many_pages(site, 150)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    shown = _build_on_a_terminal(site, env)
+    pages = len([p for p in (site / "content").rglob("*.md") if p.name != "_index.md"])
+    assert re.search(rf"\r\x1b\[KPhân tích: {pages}/{pages} \(\d+\.\d giây\)", shown), shown
+    assert re.search(r"\r\x1b\[KDựng trang: (\d+)/\1 \(\d+\.\d giây\)", shown), shown
+    assert shown.split("\r\x1b[K")[-1].startswith(f"Đã dựng {pages} trang")  # the line is cleared before the summary
+
+    shutil.rmtree(site / ".xaweb-cache")
+    in_ci = _build_on_a_terminal(site, {**env, "CI": "true"})
+    assert "\x1b[K" not in in_ci and "Phân tích:" not in in_ci
+    assert f"Đã dựng {pages} trang" in in_ci
