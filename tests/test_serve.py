@@ -259,3 +259,38 @@ def test_the_browser_reloads_by_itself_and_shows_build_errors(site, serve, brows
     page.wait_for_function("document.body.innerText.includes('SERVE-BROWSER-2')", timeout=60_000)
     assert page.query_selector("pre[role=alert]") is None
     context.close()
+
+
+def test_a_templates_folder_made_while_serving_is_watched(site, serve):
+    assert not (site / "templates").exists()
+    server = serve()
+    events = server.events()
+    events.until(lambda m: m["generation"] == 1)
+    default = (Path(__file__).parent.parent / "themes/default/templates/404.html").read_text(encoding="utf-8")
+    (site / "templates").mkdir()
+    (site / "templates/404.html").write_text(default.replace("{% block content %}", "{% block content %}<p>SERVE-OVERRIDE</p>", 1),
+                                             encoding="utf-8")
+    events.until(lambda m: m["generation"] == 2)
+    assert "SERVE-OVERRIDE" in server.get("/404.html")[1]
+    events.close()
+
+
+def test_writes_of_its_own_builds_and_of_git_do_not_rebuild(site, serve):
+    server = serve()
+    events = server.events()
+    events.until(lambda m: m["generation"] == 1)
+    builds = len(re.findall(r"Đã dựng lại", "".join(server.output)))
+    (site / "public").mkdir()
+    (site / "public/index.html").write_text("x", encoding="utf-8")
+    (site / ".git").mkdir()
+    (site / ".git/index").write_text("x", encoding="utf-8")
+    (site / "content/tin-tuc/trao-qua-tet.md~").write_text("x", encoding="utf-8")  # an editor's backup
+    time.sleep(4)  # well past the watcher's debounce
+    now = server.events()
+    assert now.until(lambda m: True) == {"generation": 1, "error": None}
+    now.close()
+    (site / "site.yaml").write_text((site / "site.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert events.until(lambda m: m["generation"] > 1)["generation"] == 2  # the site.yaml edit alone
+    server.wait_for(r"Đã dựng lại")
+    assert len(re.findall(r"Đã dựng lại", "".join(server.output))) == builds + 1
+    events.close()

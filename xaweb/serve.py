@@ -18,7 +18,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
-from .build import BuildOptions, BuildResult, build
+from .build import DEFAULT_OUTPUT, BuildOptions, BuildResult, build
 from .cache import CACHE_DIR
 from .errors import BuildError
 
@@ -131,23 +131,28 @@ def make_handler(root: Path, state: BuildState, stopping: threading.Event) -> ty
 
 
 def watched_paths(site_dir: Path) -> list[Path]:
-    from .render.theme import load_theme
+    """The site folder itself, so that folders made later (a first `templates/`) are seen too,
+    and what the site uses from outside it: a theme elsewhere, local source files."""
     from .config import load_config
+    from .render.theme import load_theme
     from .sources.merge import is_url
 
-    paths = [site_dir / "site.yaml"] + [site_dir / d for d in ("content", "static", "templates", "themes")]
+    outside: list[Path] = []
     try:
         config = load_config(site_dir)
-        paths += load_theme(config.theme, site_dir).dirs
-        paths += [site_dir / s.url for s in config.sources if not is_url(s.url)]  # local source files
+        outside += load_theme(config.theme, site_dir).dirs
+        outside += [site_dir / s.url for s in config.sources if not is_url(s.url)]  # local source files
     except BuildError:
         pass  # a broken config still gets watched, so fixing it triggers a build
-    return [p for p in paths if p.exists()]
+    outside = [p.resolve() for p in outside if p.exists()]
+    return [site_dir, *(p for p in outside if p != site_dir and site_dir not in p.parents)]
 
 
-def _ignored(change_path: str) -> bool:
-    parts = Path(change_path).parts
-    return CACHE_DIR in parts or "public" in parts or any(p.endswith((".xaweb-tmp", ".xaweb-old")) for p in parts)
+def _ignored(site_dir: Path, change_path: str) -> bool:
+    """The build's own writes: the cache (where serve builds), the default output folder, staging folders."""
+    path = Path(change_path)
+    top = path.relative_to(site_dir).parts[:1] if site_dir in path.parents else ()
+    return top in ((CACHE_DIR,), (DEFAULT_OUTPUT,)) or any(p.endswith((".xaweb-tmp", ".xaweb-old")) for p in path.parts)
 
 
 def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[str], None], offline: bool = False) -> None:
@@ -176,8 +181,9 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[
     threading.Thread(target=server.serve_forever, daemon=True).start()
     # With yield_on_timeout the first (empty) batch comes once the watcher runs: only then is the
     # address announced, so no edit made after the announcement can be missed.
-    batches = watchfiles.watch(*watched_paths(site_dir), watch_filter=lambda _c, p: not _ignored(p), stop_event=stopping,
-                               yield_on_timeout=True, rust_timeout=500)
+    usual = watchfiles.DefaultFilter()  # version control folders, editors' swap files…
+    batches = watchfiles.watch(*watched_paths(site_dir), watch_filter=lambda c, p: usual(c, p) and not _ignored(site_dir, p),
+                               stop_event=stopping, yield_on_timeout=True, rust_timeout=500)
     try:
         changed_meanwhile = next(batches)
         report(f"Đang phục vụ tại http://{host}:{server.server_address[1]}/ (Ctrl-C để dừng)")
