@@ -66,6 +66,7 @@ class BuildResult:
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
     qa_pages: int = 0  # pages made from the Q&A endpoint's export (not counted in `pages`)
+    cache_reset: bool = False  # the cache file was damaged and has been made anew
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -361,4 +362,5 @@ def _build(options: BuildOptions, config: SiteConfig, template_dirs: list[Path],
         warnings=problems.warnings,
         timings=timer.timings,
         qa_pages=len(qa_sources),
+        cache_reset=cache is not None and cache.was_damaged,
     )

@@ -68,11 +68,28 @@ class BuildCache:
         self.dir.mkdir(exist_ok=True)
         (self.dir / COMPILED_DIR).mkdir(exist_ok=True)
         (self.dir / ".gitignore").write_text("*\n", encoding="utf-8")
-        self.db = sqlite3.connect(self.dir / "build.sqlite3")
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self._setup()
         self.out_dir = str(out_dir)  # output records are kept per output folder
+        self.was_damaged = False
+        path = self.dir / "build.sqlite3"
+        try:
+            self._open(path)
+        except sqlite3.DatabaseError:
+            # The cache only holds what a build can redo: a damaged file (an interrupted CI
+            # restore, a full disk) is thrown away and the build goes on without it.
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            self._open(path)
+            self.was_damaged = True
+
+    def _open(self, path: Path) -> None:
+        self.db = sqlite3.connect(path)
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._setup()
+        except sqlite3.DatabaseError:
+            self.db.close()
+            raise
 
     def _setup(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")

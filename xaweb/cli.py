@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .build import BuildOptions, build
+from .cache import CACHE_DIR
 from .config import KINDS
 from .errors import BuildError, Problem
 from .vietnamese import as_vn_datetime, nfc
@@ -97,6 +98,8 @@ def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, n
         _fail(exc, "Không dựng được trang")
         return
     progress.clear()
+    if result.cache_reset:
+        click.secho(f"Bộ nhớ đệm {CACHE_DIR}/ bị hỏng nên đã được tạo lại: lần này dựng lại toàn bộ.", fg="yellow", err=True)
     _print_problems(result.warnings)
     total = sum(result.timings.values())
     click.echo(
