@@ -152,7 +152,9 @@ def _ignored(site_dir: Path, change_path: str) -> bool:
     """The build's own writes: the cache (where serve builds), the default output folder, staging folders."""
     path = Path(change_path)
     top = path.relative_to(site_dir).parts[:1] if site_dir in path.parents else ()
-    return top in ((CACHE_DIR,), (DEFAULT_OUTPUT,)) or any(p.endswith((".xaweb-tmp", ".xaweb-old")) for p in path.parts)
+    # The cache's name is matched anywhere: a watcher spelling the path differently must never loop.
+    return (CACHE_DIR in path.parts or top == (DEFAULT_OUTPUT,)
+            or any(p.endswith((".xaweb-tmp", ".xaweb-old")) for p in path.parts))
 
 
 def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[str], None], offline: bool = False) -> None:
