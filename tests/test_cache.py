@@ -1,7 +1,8 @@
-"""The build cache (`xaweb/cache.py`): a damaged cache never fails a build."""
+"""The build cache (`xaweb/cache.py`): it survives a fresh checkout, and a damaged one never fails a build."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import xaweb.build
 from xaweb.build import BuildOptions, build
 from xaweb.cache import CACHE_DIR, BuildCache
 from xaweb.cli import cli
@@ -65,3 +67,20 @@ def test_an_upgrade_starts_the_cache_empty(site: Path, monkeypatch: pytest.Monke
     assert cache.pages() == {} and cache.fingerprints() == {} and cache.last_build() is None
     assert not cache.was_damaged
     cache.close()
+
+
+def test_a_cache_restored_in_a_fresh_checkout_spares_parsing(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """What a province's CI does: check the sites out anew (new mtimes), restore `.xaweb-cache/`, build."""
+    build(BuildOptions(site, site / "public"))
+    checkout = Path(shutil.copytree(site, tmp_path / "ci" / "site", ignore=shutil.ignore_patterns("public")))
+    for path in checkout.rglob("*"):
+        if CACHE_DIR not in path.parts:
+            os.utime(path, (1_900_000_000, 1_900_000_000))  # every stamp differs from the cached one
+
+    parsed: list[int] = []
+    real = xaweb.build.parse_many
+    monkeypatch.setattr(xaweb.build, "parse_many", lambda jobs, *a: parsed.append(len(jobs)) or real(jobs, *a))
+    result = build(BuildOptions(checkout, checkout / "public"))
+    assert parsed == [0]  # every file read and hashed again, none parsed again
+    assert result.rendered > 0 and not result.cache_reset
+    assert snapshot(checkout / "public") == snapshot(build(BuildOptions(site, tmp_path / "clean", cache=False)).out_dir)
