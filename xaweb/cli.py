@@ -14,8 +14,6 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import BuildOptions, build
-from .cache import CACHE_DIR
 from .config import KINDS
 from .errors import BuildError, Problem
 from .vietnamese import as_vn_datetime, nfc
@@ -89,6 +87,9 @@ class ProgressLine:
 def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, now: str | None, jobs: int | None, clean: bool, timings: bool,
                   offline: bool) -> None:
     """Dựng trang web từ thư mục SITE (mặc định: thư mục hiện tại)."""
+    from .build import BuildOptions, build  # here, like every command's own imports: `xaweb --help` stays instant
+    from .cache import CACHE_DIR
+
     options = BuildOptions(site, output, drafts=drafts, strict=strict, now=_parse_now(now), jobs=jobs, cache=not clean, offline=offline)
     progress = ProgressLine(sys.stderr.isatty() and not os.environ.get("CI"))
     try:

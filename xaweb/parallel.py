@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from .content.markup import make_markdown
 from .content.model import Page, SectionInfo, Site
@@ -23,7 +23,9 @@ from .content.parse import PageError, parse_page
 from .errors import Problem
 from .images import ImageJob, derive
 from .render.plan import Output
-from .render.renderer import Renderer, RenderError
+
+if TYPE_CHECKING:
+    from .render.renderer import Renderer
 
 MIN_PARSE_PER_WORKER = 200
 MIN_RENDER_PER_WORKER = 300
@@ -90,6 +92,8 @@ _pending: tuple[Site, list[Path], Path, Path, Path | None] | None = None  # set 
 
 def _init_render(site: Site | None = None, template_dirs: list[Path] | None = None, site_dir: Path | None = None,
                  staging: Path | None = None, compiled_dir: Path | None = None) -> None:
+    from .render.renderer import Renderer  # Jinja, feedgen, lxml: only where something is rendered
+
     global _renderer, _staging
     if site is None:  # forked: the parent's state is already here
         assert _pending is not None
@@ -99,6 +103,8 @@ def _init_render(site: Site | None = None, template_dirs: list[Path] | None = No
 
 
 def _render_chunk(outputs: Sequence[Output]) -> list[RenderResult]:
+    from .render.renderer import RenderError
+
     assert _renderer is not None and _staging is not None
     results: list[RenderResult] = []
     made: set[Path] = set()
