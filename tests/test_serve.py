@@ -82,7 +82,11 @@ class Server:
     def interrupt(self) -> int:
         """Ctrl-C, as in a terminal; the exit code."""
         self.proc.send_signal(signal.SIGINT)
-        return self.proc.wait(timeout=30)
+        try:
+            return self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise AssertionError(f"still running 30 s after Ctrl-C; terminal:\n{''.join(self.output)}") from None
 
     def close(self) -> None:
         if self.proc.poll() is None:

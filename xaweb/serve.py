@@ -198,6 +198,7 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[
         pass
     finally:
         stopping.set()
+        batches.close()  # stops the watcher now, wherever Ctrl-C landed, not whenever the generator is collected
         with state.changed:
             state.changed.notify_all()
         server.shutdown()
