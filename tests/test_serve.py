@@ -43,6 +43,9 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "xaweb", "serve", str(site), "--port", "0", "--offline", *options],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", env=env,
+            # Ctrl-C as in a terminal, even when the test run itself ignores SIGINT (a background
+            # job of a script does, and Python then keeps ignoring it in its children).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.output: list[str] = []
         self._lines: queue.Queue[str] = queue.Queue()
