@@ -523,17 +523,21 @@ class IncrementalBuilds(RuleBasedStateMachine):
             else:
                 meta["date"] = date
 
-    @rule(data=st.data(), change=st.sampled_from(FIELD_CHANGES))
-    def edit_field(self, data, change):
-        """Other front matter: updated, summary, author, weight, pinned, slug (moves the page), image."""
-        key, value = change
-        path = self._page(data)
+    def _set_field(self, path: str, key: str, value: object) -> None:
+        """One front-matter field of one page set (None: removed)."""
         with self.edit(f"{key} of {path} = {value!r}") as m:
             meta = m.content[path][0]
             if value is None:
                 meta.pop(key, None)
             else:
                 meta[key] = value
+
+    @rule(data=st.data(), change=st.sampled_from(FIELD_CHANGES))
+    def edit_field(self, data, change):
+        """Other front matter: updated, summary, author, weight, pinned, slug (moves the page), image."""
+        key, value = change
+        path = self._page(data)
+        self._set_field(path, key, value)
 
     @rule(data=st.data(), tag=st.sampled_from(TAGS))
     def add_tag(self, data, tag):
@@ -642,12 +646,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
             key, value = data.draw(st.sampled_from([("doc_type", t) for t in DOC_TYPES] + [("issued", d) for d in ("2023-12-29", "2025-02-14", None)]), label="change")
         else:
             key, value = data.draw(st.sampled_from([("field", f) for f in FIELDS]), label="change")
-        with self.edit(f"{key} of {path} = {value!r}") as m:
-            meta = m.content[path][0]
-            if value is None:
-                meta.pop(key, None)
-            else:
-                meta[key] = value
+        self._set_field(path, key, value)
 
     @rule(data=st.data(), how=st.sampled_from(["invalid date", "no title", "weight not a number"]))
     def break_page(self, data, how):

@@ -136,11 +136,11 @@ class TemplateDigests:
 
 
 class Fingerprints:
-    def __init__(self, site: Site, template_dirs: list[Path], sources: dict[str, str], listings: dict[str, str],
+    def __init__(self, site: Site, template_dirs: list[Path], source_hashes: dict[str, str], listings: dict[str, str],
                  template_facts: TemplateFacts | None = None):
         self.site = site
         self.templates = TemplateDigests(template_dirs, template_facts)
-        self.sources = sources  # source -> hash of its text
+        self.source_hashes = source_hashes  # source -> hash of its text
         self.listings = listings  # source -> listing digest
         self.by_source = {p.source: p for p in site.pages + site.root_pages}
         config = site.config
@@ -164,13 +164,13 @@ class Fingerprints:
         return digest_all(self.listings[p.source] for p in pages)
 
     def _bodies(self, pages: Iterable[Page]) -> str:
-        return digest_all(self.sources[p.source] for p in pages)
+        return digest_all(self.source_hashes[p.source] for p in pages)
 
     def __call__(self, out: Output) -> str:
         if out.kind == "page":  # the bulk of a site, so one flat digest; its lastmod is in its listing digest
             page = self.by_source[out.subject]
             template, everything = self._template(PAGE_TEMPLATES.get(page.kind, "page.html"))
-            return digest("page", self.chrome, template, everything, self.sources[page.source], self.listings[page.source])
+            return digest("page", self.chrome, template, everything, self.source_hashes[page.source], self.listings[page.source])
         return digest(self._data(out), output_lastmod(self.site, out))
 
     def _data(self, out: Output) -> str:
