@@ -274,6 +274,19 @@ def test_cap_update_then_cancel_over_http(server, tmp_path):
     assert banner(out / "index.html") == []
 
 
+def test_no_other_source_takes_a_real_alert_off_the_banner(server, tmp_path):
+    """A Test Cancel on a second alert source and Cancels embedded in a news feed leave the banner up."""
+    site = write_site(tmp_path / "site", "Tân Hòa", [
+        {"name": "PCTT", "url": server.url("/f/cap-alert.xml"), "target": "alerts"},
+        {"name": "Kênh thử nghiệm", "url": server.url("/f/cap-spoof-test-cancel.xml"), "target": "alerts"},
+        {"name": "Tin tỉnh", "url": server.url("/f/cap-spoof-in-news.xml"), "target": "thong-tin-tu-cap-tren"}])
+    out = tmp_path / "out"
+    run(site, out)
+    for page in ("index.html", "tin-tuc/index.html"):
+        assert banner(out / page) == ["Cảnh báo lũ lớn trên sông Hòa"]
+    assert [a["id"] for a in json.loads((out / "alerts.json").read_text(encoding="utf-8"))["alerts"]] == ["pctt@tinh.example.vn,LU-1"]
+
+
 # --- the round trip: two communes, and a site that takes in their feeds ----------------------------
 
 

@@ -390,3 +390,81 @@ def test_source_settings_are_checked():
     for fragment in ("('Sai đích'): 'target'", "('Sai giao thức'): 'url'", "('Sai định dạng'): 'format'",
                      "('Sai mức'): 'priority'", "('Sai số'): 'max_items'", "('Thiếu url'): thiếu 'url'"):
         assert any(fragment in m for m in messages), fragment
+
+
+# --- who may lower a banner (hostile sources) ----------------------------------------------
+
+REAL_SENDER = "pctt@tinh.example.vn"
+
+
+def cap(identifier: str, *, sender: str = REAL_SENDER, msg_type: str = "Alert", status: str = "Actual",
+        references: str = "", headline: str = "Cảnh báo") -> bytes:
+    refs = f"<references>{references}</references>" if references else ""
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>{identifier}</identifier><sender>{sender}</sender><sent>2025-10-04T10:00:00+07:00</sent>
+  <status>{status}</status><msgType>{msg_type}</msgType><scope>Public</scope>{refs}
+  <info><language>vi-VN</language><category>Met</category><event>Lũ</event><urgency>Immediate</urgency>
+    <severity>Severe</severity><certainty>Likely</certainty><headline>{headline}</headline></info>
+</alert>""".encode("utf-8")
+
+
+def in_atom(*messages: bytes) -> bytes:
+    """An ordinary news feed whose entries embed CAP messages."""
+    entries = "".join(
+        f"<entry><id>tag:x,{i}</id><title>Tin {i}</title><updated>2025-10-04T10:00:00+07:00</updated>"
+        f"<content type=\"application/cap+xml\">{m.decode('utf-8').split('?>', 1)[1]}</content></entry>"
+        for i, m in enumerate(messages))
+    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Tin</title>'
+            f"<id>tag:x</id><updated>2025-10-04T10:00:00+07:00</updated>{entries}</feed>").encode("utf-8")
+
+
+LU1 = f"{REAL_SENDER},LU-1,2025-10-04T08:00:00+07:00"
+SPOOFS = {
+    "Test Cancel": cap("T-1", msg_type="Cancel", status="Test", references=LU1),
+    "Exercise Update": cap("E-1", msg_type="Update", status="Exercise", references=LU1, headline="Diễn tập"),
+    "System Cancel": cap("S-1", msg_type="Cancel", status="System", references=LU1),
+    "Draft Cancel": cap("D-1", msg_type="Cancel", status="Draft", references=LU1),
+    "Cancel from another sender": cap("X-1", sender="ke-gia-mao@example.com", msg_type="Cancel", references=LU1),
+    "Update from another sender": cap("X-2", sender="ke-gia-mao@example.com", msg_type="Update", references=LU1,
+                                      headline="Đã hết lũ, về nhà"),
+}
+
+
+@pytest.mark.parametrize("attack", sorted(SPOOFS))
+def test_no_spoofed_message_takes_a_real_alert_off_the_banner(attack):
+    real = parse("cap-alert.xml")
+    sources = [source("PCTT", ALERTS), source("Nguồn thứ hai", ALERTS, url="https://b.vn/cap.xml")]
+    merged = merge(sources, [real, parse_document(SPOOFS[attack])], d(2025, 10, 5))
+    assert f"{REAL_SENDER},LU-1" in [a.id for a in merged.alerts], attack
+    # What a Test, Exercise, System or Draft message says never reaches the banner either.
+    assert all(a.status == "Actual" and a.msg_type != "Cancel" for a in merged.alerts)
+
+
+def test_a_news_feed_cannot_raise_or_lower_the_banner_with_cap():
+    real = parse("cap-alert.xml")
+    embedded = parse_document(in_atom(cap("C-1", msg_type="Cancel", references=LU1), cap("F-1", headline="Cảnh báo giả")))
+    assert len(embedded.alerts) == 2
+    merged = merge([source("PCTT", ALERTS), source("Tin tỉnh", "tin-tu-tinh")], [real, embedded], d(2025, 10, 5))
+    assert [a.headline for a in merged.alerts] == ["Cảnh báo lũ lớn trên sông Hòa"]
+
+
+def test_the_real_sender_still_updates_and_cancels_across_sources():
+    real = parse("cap-alert.xml")
+    cancel = cap("LU-9", msg_type="Cancel", references=LU1)
+    merged = merge([source("PCTT", ALERTS), source("PCTT dự phòng", ALERTS, url="https://b.vn/cap.xml")],
+                   [real, parse_document(cancel)], d(2025, 10, 5))
+    assert merged.alerts == ()
+
+
+def test_an_alert_source_can_be_limited_to_named_senders():
+    forged = parse_document(cap("F-2", sender="ke-gia-mao@example.com", headline="Cảnh báo giả"))
+    sources = [source("PCTT", ALERTS, senders=(REAL_SENDER,))]
+    assert merge(sources, [forged], d(2025, 10, 5)).alerts == ()
+    assert [a.id for a in merge(sources, [parse("cap-alert.xml")], d(2025, 10, 5)).alerts] == [f"{REAL_SENDER},LU-1"]
+
+
+@pytest.mark.parametrize("sender,identifier", [("pctt@tinh.example.vn,LU-1", "x"), ("a b", "1"), ("a", "1,2"), ("a&amp;b", "1")])
+def test_cap_ids_that_could_pass_for_another_are_refused(sender, identifier):
+    with pytest.raises(SourceError, match="dấu phẩy"):
+        parse_document(cap(identifier, sender=sender))

@@ -100,6 +100,8 @@ class Source:
     max_items: int = doc("Số tin tối đa lấy từ nguồn", 10)
     max_age_days: int = doc("Bỏ tin cũ hơn số ngày này; 0 là không giới hạn", 0)
     full_pages: bool = doc("Tạo trang riêng trên trang xã cho tin có toàn văn (khi đích là một chuyên mục)", False)
+    senders: tuple[str, ...] = doc("Với đích 'alerts': chỉ nhận bản tin CAP của các <sender> này "
+                                   "(ví dụ pctt@dongthap.gov.vn); để trống là nhận mọi sender của nguồn", factory=tuple)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ is used when there is one. XML goes through defusedxml with no DTD allowed
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 from xml.etree.ElementTree import Element
 
@@ -17,6 +18,7 @@ from .detect import CAP_NAMESPACES
 from .model import Alert, SourceError
 from .safety import parse_date, parse_xml, safe_link, text
 
+_UNSAFE_ID = re.compile(r"[,\s<&]")
 ALERT_TAGS = {f"{{{ns}}}alert" for ns in CAP_NAMESPACES}
 MSG_TYPES = ("Alert", "Update", "Cancel")  # Ack and Error are for the sender, not the public
 
@@ -49,13 +51,17 @@ def alert_from_element(el: Element) -> Alert:
     msg_type, status = field(el, "msgType"), field(el, "status")
     if not identifier or not sender or sent is None:
         raise SourceError("bản tin CAP thiếu identifier, sender hoặc sent hợp lệ")
+    if _UNSAFE_ID.search(sender + identifier):
+        # CAP 1.2 forbids them, and a comma would let one sender's id pass for another's.
+        raise SourceError("bản tin CAP có sender hoặc identifier chứa dấu phẩy, khoảng trắng, '<' hoặc '&'")
     if msg_type not in MSG_TYPES + ("Ack", "Error"):
         raise SourceError(f"bản tin CAP có msgType không hợp lệ: {msg_type!r}")
     infos = el.findall(ns + "info")
     info = next((i for i in infos if field(i, "language").lower().startswith("vi")), infos[0] if infos else None)
     # "sender,identifier,sent" triples separated by spaces.
     references = tuple(",".join(ref.split(",")[:2]) for ref in field(el, "references").split() if ref.count(",") >= 1)
-    base = dict(id=f"{sender},{identifier}", sent=sent, msg_type=msg_type, status=status or "Actual", references=references)
+    base = dict(id=f"{sender},{identifier}", sender=sender, sent=sent, msg_type=msg_type, status=status or "Actual",
+                references=references)
     if info is None:
         return Alert(headline=text(field(el, "note")) or identifier, **base)
 

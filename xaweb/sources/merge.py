@@ -5,8 +5,10 @@
 - de-duplication by id and by link, across sources (the first source listed wins);
 - priorities: the source's default for items without one; khẩn cấp items and
   every item of a source whose target is the banner become alerts;
-- alerts: CAP Update and Cancel replace what they reference; only Actual
-  messages, only until `expires` (or `alert_hours` after `sent`); most severe first.
+- alerts: CAP messages count only from sources whose target is `alerts` (and
+  from the senders such a source names); an Actual Update or Cancel replaces
+  what it references from its own sender; only Actual messages are shown,
+  only until `expires` (or `alert_hours` after `sent`); most severe first.
 """
 
 from __future__ import annotations
@@ -147,9 +149,19 @@ def _safe_alert(alert: Alert, source: str, alert_hours: int) -> Alert:
     )
 
 
+def _replaced(alerts: Sequence[Alert]) -> set[str]:
+    """Ids that an Update or Cancel takes off the banner.
+
+    Only an Actual message may, and only for its own sender's messages: a Test
+    or Exercise Cancel, or one naming another sender, replaces nothing.
+    """
+    return {ref for a in alerts if a.msg_type in ("Update", "Cancel") and a.status == "Actual" and a.sender
+            for ref in a.references if ref.split(",", 1)[0] == a.sender}
+
+
 def active_alerts(alerts: Sequence[Alert], now: datetime) -> tuple[Alert, ...]:
     """Apply Updates and Cancels, keep what is Actual and not expired, most severe first."""
-    replaced = {ref for a in alerts if a.msg_type in ("Update", "Cancel") for ref in a.references}
+    replaced = _replaced(alerts)
     latest: dict[str, Alert] = {}
     for alert in sorted(alerts, key=lambda a: a.sent):
         # A Cancel is never shown itself; Ack and Error are for the sender.
@@ -192,7 +204,11 @@ def merge(sources: Sequence, documents: Sequence[Parsed | None], now: datetime, 
                 alerts.append(item_alert(item, alert_hours))
             if source.target != ALERTS:
                 items.append(item)
-        alerts += [_safe_alert(a, source.name, alert_hours) for a in doc.alerts]
+        # CAP content raises or lowers the banner only from a source configured for alerts, and
+        # only from the senders it names when it names some: a news feed cannot carry a Cancel.
+        if source.target == ALERTS:
+            alerts += [_safe_alert(a, source.name, alert_hours) for a in doc.alerts
+                       if not source.senders or a.sender in source.senders]
     return Merged(tuple(sorted(items, key=_newest_first)), active_alerts(alerts, now))
 
 

@@ -57,8 +57,9 @@ class Alert:
     headline: str
     sent: datetime
     msg_type: str = "Alert"  # Alert, Update, Cancel
-    status: str = "Actual"  # only Actual messages are shown
+    status: str = "Actual"  # only Actual messages are shown or may replace others
     references: tuple[str, ...] = ()  # ids of the earlier messages an Update or Cancel replaces
+    sender: str = ""  # CAP <sender>; "" for an item raised to an alert, which can replace nothing
     event: str = ""
     area: str = ""
     severity: str = "Unknown"  # CAP: Extreme, Severe, Moderate, Minor, Unknown
