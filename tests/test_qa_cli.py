@@ -68,7 +68,8 @@ def test_cli_moderation_round_trip_and_offline_build(tmp_path):
 
     site = tmp_path / "site"
     (site / "content" / "hoi-dap").mkdir(parents=True)
-    (site / "site.yaml").write_text(f"name: Tân An\nprovince: Đồng Tháp\nqa:\n  site_id: {SITE_ID}\n  export_file: ../hoi-dap.json\n", encoding="utf-8")
+    export.rename(site / "hoi-dap.json")  # an export file is read only from inside the site folder
+    (site / "site.yaml").write_text(f"name: Tân An\nprovince: Đồng Tháp\nqa:\n  site_id: {SITE_ID}\n  export_file: hoi-dap.json\n", encoding="utf-8")
     result = build(BuildOptions(site, tmp_path / "out", now=core.utcnow().astimezone(VN_TZ)))
     assert result.qa_pages == 2
     listing = (tmp_path / "out" / "hoi-dap" / "index.html").read_text(encoding="utf-8")

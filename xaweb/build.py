@@ -238,7 +238,7 @@ def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildResu
     config = load_config(site_dir)
     theme = load_theme(config.theme, site_dir)
     template_dirs = theme.template_dirs(site_dir)
-    files = discover(site_dir, theme.static_dirs())
+    files = discover(site_dir, theme.static_dirs(), template_dirs)
     problems.extend(files.problems)
     problems.extend(check_sources(config.sources, set(files.section_indexes)))
     problems.raise_if_errors()

@@ -145,7 +145,7 @@ def _build_in_memory(site_dir: Path, now: datetime, problems: Problems) -> _Buil
         problems.extend(exc.problems)
         return built
     template_dirs = theme.template_dirs(site_dir)
-    files = discover(site_dir, theme.static_dirs())
+    files = discover(site_dir, theme.static_dirs(), template_dirs)
     problems.extend(files.problems)
     built.static = files.static
     built.sources = {s.path: s.file for s, _ in files.pages}

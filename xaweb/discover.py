@@ -11,9 +11,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from .errors import Problem
+from .paths import inside
 
 CONTENT_DIR = "content"
 STATIC_DIR = "static"
@@ -64,35 +65,86 @@ def _visible(name: str) -> bool:
     return not name.startswith((".", "~")) and not name.endswith(("~", ".swp", ".tmp"))
 
 
-def walk_files(root: Path) -> Iterator[tuple[str, os.DirEntry]]:
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A symbolic link the walk did not follow, and why (Vietnamese, for the officer)."""
+
+    rel: str  # relative to the walked folder; "" for the folder itself
+    reason: str
+
+
+def _refusal(path: str, is_dir: bool, within: str, ancestors: frozenset[str]) -> str | None:
+    real = os.path.realpath(path)
+    if not inside(real, within):
+        return f"liên kết tượng trưng (symlink) trỏ ra ngoài thư mục trang ({real}); tệp này không được xuất bản"
+    if not os.path.exists(real):
+        return "liên kết tượng trưng (symlink) trỏ đến nơi không tồn tại"
+    if is_dir and real in ancestors:
+        return "liên kết tượng trưng (symlink) trỏ về thư mục chứa nó (vòng lặp)"
+    return None
+
+
+def walk_files(root: Path, within: Path | None = None, refused: list[Refused] | None = None) -> Iterator[tuple[str, os.DirEntry]]:
     """(POSIX path relative to `root`, entry) of every visible file, sorted, folders included.
 
+    With `within` (a resolved folder), a symbolic link is followed only if it
+    resolves inside it (links to links included) and does not loop; any other
+    link, or `root` itself if it lies outside, is skipped and listed in
+    `refused`, so nothing from elsewhere on the machine is ever published.
     os.scandir instead of pathlib: a site of 10,000 pages is listed on every
     build, and this is several times faster.
     """
-    def walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
+    def walk(folder: str, prefix: str, ancestors: frozenset[str]) -> Iterator[tuple[str, os.DirEntry]]:
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
                 if not _visible(entry.name):
                     continue
                 rel = prefix + entry.name
+                if within is not None and entry.is_symlink():
+                    reason = _refusal(entry.path, entry.is_dir(), str(within), ancestors)
+                    if reason:
+                        if refused is not None:
+                            refused.append(Refused(rel, reason))
+                        continue
                 yield rel, entry
                 if entry.is_dir():
-                    yield from walk(entry.path, rel + "/")
+                    yield from walk(entry.path, rel + "/", ancestors | {os.path.realpath(entry.path)})
 
-    if root.is_dir():
-        yield from walk(str(root), "")
+    if not root.is_dir():
+        return
+    if within is not None:
+        reason = _refusal(str(root), True, str(within), frozenset())
+        if reason:
+            if refused is not None:
+                refused.append(Refused("", reason))
+            return
+    yield from walk(str(root), "", frozenset({os.path.realpath(root)}))
 
 
-def discover(site_dir: Path, static_dirs: list[Path]) -> SiteFiles:
-    """List content files with their stamps, and static files (theme first, the site's own last)."""
+def _owner(folder: Path, site_dir: Path) -> Path:
+    """The folder no link under `folder` may leave: the site, or the theme the folder belongs to."""
+    return site_dir if inside(str(folder), str(site_dir)) else Path(os.path.realpath(folder.parent))
+
+
+def _shown(folder: Path, site_dir: Path, rel: str) -> str:
+    base = folder.relative_to(site_dir).as_posix() if inside(str(folder), str(site_dir)) else str(folder)
+    return f"{base}/{rel}" if rel else base
+
+
+def discover(site_dir: Path, static_dirs: list[Path], template_dirs: Sequence[Path] = ()) -> SiteFiles:
+    """List content files with their stamps, and static files (theme first, the site's own last).
+
+    `site_dir` is resolved. Template folders are walked only for links that
+    leave the site or their theme: the template loader would follow them.
+    """
     files = SiteFiles()
     content = site_dir / CONTENT_DIR
     if not content.is_dir():
         files.problems.append(Problem(CONTENT_DIR, None, f"không có thư mục '{CONTENT_DIR}/' trong {site_dir}"))
         return files
     rejected: set[str] = set()
-    for rel, entry in walk_files(content):
+    refused: list[Refused] = []
+    for rel, entry in walk_files(content, site_dir, refused):
         shown = f"{CONTENT_DIR}/{rel}"
         section, _, name = rel.rpartition("/")
         if section in rejected or any(section.startswith(r + "/") for r in rejected):
@@ -116,8 +168,16 @@ def discover(site_dir: Path, static_dirs: list[Path]) -> SiteFiles:
                 files.home_index = source
         else:
             files.pages.append((source, section))
+    files.problems += [Problem(_shown(content, site_dir, r.rel), None, r.reason, code="unsafe-link") for r in refused]
     for static_dir in [*static_dirs, site_dir / STATIC_DIR]:
-        for rel, entry in walk_files(static_dir):
+        refused = []
+        for rel, entry in walk_files(static_dir, _owner(static_dir, site_dir), refused):
             if entry.is_file():
                 files.static["/" + rel] = Path(entry.path)
+        files.problems += [Problem(_shown(static_dir, site_dir, r.rel), None, r.reason, code="unsafe-link") for r in refused]
+    for template_dir in template_dirs:
+        refused = []
+        for _ in walk_files(template_dir, _owner(template_dir, site_dir), refused):
+            pass
+        files.problems += [Problem(_shown(template_dir, site_dir, r.rel), None, r.reason, code="unsafe-link") for r in refused]
     return files

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..paths import within
 
 TIMEOUT = 30
 
@@ -40,7 +41,10 @@ def _fail(where: str, message: str) -> BuildError:
 
 def load_export(qa: object, site_dir: Path) -> LoadedExport:
     if qa.export_file:  # type: ignore[attr-defined]
-        path = site_dir / qa.export_file  # type: ignore[attr-defined]
+        path = within(site_dir, qa.export_file)  # type: ignore[attr-defined]
+        if path is None:
+            raise _fail("site.yaml", f"'qa.export_file': '{qa.export_file}' nằm ngoài thư mục trang "  # type: ignore[attr-defined]
+                                     "(hoặc là liên kết tượng trưng trỏ ra ngoài); không được đọc")
         try:
             raw = path.read_bytes()
         except OSError as exc:

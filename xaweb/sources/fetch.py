@@ -41,6 +41,7 @@ from .. import __version__
 from ..cache import CACHE_DIR
 from ..config import CONFIG_FILE
 from ..errors import Problem
+from ..paths import within
 from ..vietnamese import VN_TZ, slugify
 from .adapters import parse_document
 from .merge import is_url
@@ -349,7 +350,10 @@ def _from_cache(source, cached: CachedCopy | None, failure: str = "") -> tuple[S
 
 
 def _read_local(source, site_dir: Path, settings: FetchSettings) -> tuple[SourceCopy, list[Problem]]:
-    path = site_dir / source.url
+    path = within(site_dir, source.url)
+    if path is None:
+        return SourceCopy(source.name, "missing"), [Problem(CONFIG_FILE, None, f"nguồn tin '{source.name}' ({source.url}): tệp nằm ngoài thư mục trang "
+                                                                 "(hoặc là liên kết tượng trưng trỏ ra ngoài); không được đọc")]
     try:
         if path.stat().st_size > settings.max_bytes:
             raise SourceError(f"tệp lớn hơn giới hạn {settings.max_bytes // 1024} KB")
