@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildError, Problem, did_you_mean
+from .urlpolicy import SCHEMES, WEB_SCHEMES, ImageUrl, Url, url_problem
 from .vietnamese import nfc, slugify
 from .yamltext import KeyPath, LineFinder, YamlSyntaxError, parse
 
@@ -38,7 +39,7 @@ class Contact:
     hotline: str = doc("Đường dây nóng", "")
     fax: str = doc("Fax", "")
     working_hours: str = doc("Giờ làm việc", "")
-    map_url: str = doc("Liên kết bản đồ (tùy chọn)", "")
+    map_url: Url = doc("Liên kết bản đồ (tùy chọn)", "")
 
 
 @dataclass(frozen=True)
@@ -47,21 +48,21 @@ class Leader:
     role: str = doc("Chức vụ")
     phone: str = doc("Điện thoại công vụ", "")
     email: str = doc("Thư điện tử công vụ", "")
-    photo: str = doc("Ảnh (đường dẫn trong static/)", "")
+    photo: ImageUrl = doc("Ảnh (đường dẫn trong static/)", "")
     duties: str = doc("Nhiệm vụ được phân công", "")
 
 
 @dataclass(frozen=True)
 class MenuItem:
     title: str = doc("Tên hiển thị")
-    url: str = doc("Đường dẫn: '/tin-tuc/' hoặc 'https://…'")
+    url: Url = doc("Đường dẫn: '/tin-tuc/' hoặc 'https://…'")
     children: tuple["MenuItem", ...] = doc("Mục con", factory=tuple)
 
 
 @dataclass(frozen=True)
 class QuickLink:
     title: str = doc("Tên dịch vụ")
-    url: str = doc("Đường dẫn")
+    url: Url = doc("Đường dẫn")
     description: str = doc("Mô tả ngắn", "")
 
 
@@ -239,6 +240,10 @@ def _check(data: dict, finder: LineFinder) -> list[Problem]:
     endpoint = nfc(str(qa.get("endpoint") or "")).strip()
     if endpoint and not re.match(r"https?://[^/\s]+(/\S*)?$", endpoint):
         out.append(finder.problem(("qa", "endpoint"), f"'qa.endpoint': '{endpoint}' phải là địa chỉ http(s)://…"))
+    export = nfc(str(qa.get("export_url") or "")).strip()
+    if export and export != "auto" and not re.match(r"https?://[^/\s]+(/\S*)?$", export):
+        # urllib would also open file: and ftp: URLs, reading the build machine's files.
+        out.append(finder.problem(("qa", "export_url"), f"'qa.export_url': '{export}' phải là 'auto' hoặc địa chỉ http(s)://…"))
     if (endpoint or qa.get("export_url")) and not re.match(r"[a-z0-9][a-z0-9-]{0,62}$", str(qa.get("site_id") or "")):
         out.append(finder.problem(("qa",), "'qa.site_id' cần có (chữ thường không dấu, số, gạch ngang) khi dùng máy chủ hỏi đáp"))
     return out
@@ -286,6 +291,13 @@ def _convert(tp: Any, value: Any, keys: KeyPath, finder: LineFinder, problems: l
         tp = next(a for a in typing.get_args(tp) if a is not type(None))
         if value is None:
             return None
+    if tp in (Url, ImageUrl):
+        url = _convert(str, value, keys, finder, problems)
+        reason = url_problem(url, SCHEMES if tp is Url else WEB_SCHEMES) if url else None
+        if reason:
+            problems.append(finder.problem(keys, f"'{name}': {url!r}: {reason}"))
+            return None
+        return url
     if tp is str:
         if value is None:
             return ""
@@ -302,7 +314,10 @@ def _convert(tp: Any, value: Any, keys: KeyPath, finder: LineFinder, problems: l
 def reference() -> str:
     """The Markdown reference of site.yaml, made from the schema (docs/config.md)."""
     lines = ["# `site.yaml` reference", "", "Generated from `xaweb/config.py` (`python -m xaweb.config`). "
-             "Unknown keys are errors; every key but `name` and `province` has a default.", ""]
+             "Unknown keys are errors; every key but `name` and `province` has a default. "
+             "A `URL` is a path inside the site (`/tin-tuc/`, `files/a.pdf`) or an `http://`, `https://`, `mailto:` or "
+             "`tel:` address; an `image URL` a path or `http(s)://`; anything else (`javascript:`, `data:`, `//host`) "
+             "is an error naming the line.", ""]
 
     def table(cls: type, prefix: str) -> None:
         nested = []
@@ -319,7 +334,7 @@ def reference() -> str:
                 if is_dataclass(args[0]) and args[0] is not cls:
                     nested.append((args[0], f"{prefix}{f.name}[]"))
             else:
-                type_name = {str: "text", int: "integer", bool: "true/false"}[tp]
+                type_name = {str: "text", int: "integer", bool: "true/false", Url: "URL", ImageUrl: "image URL"}[tp]
                 default = "required" if f.default is MISSING else (f"`{f.default}`" if f.default != "" else "—")
             lines.append(f"| `{f.name}` | {type_name} | {default} | {f.metadata['doc']} |")
         lines.append("")

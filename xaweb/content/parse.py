@@ -14,6 +14,7 @@ import markdown
 
 from ..errors import Problem, did_you_mean
 from ..htmlscan import scan_html
+from ..urlpolicy import SCHEMES, WEB_SCHEMES, url_problem
 from ..vietnamese import as_vn_datetime, nfc, slugify
 from ..yamltext import LineFinder, YamlSyntaxError, parse
 from . import markup
@@ -48,6 +49,23 @@ def _text(value: Any) -> str:
     if isinstance(value, (dict, list)) or value is None:
         raise ValueError("phải là một đoạn văn bản")
     return nfc(str(value)).strip()
+
+
+def _link(schemes: tuple[str, ...]) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        url = _text(value)
+        reason = url_problem(url, schemes)
+        if reason:
+            raise ValueError(f"{_shown(url)}: {reason}")
+        return url
+    return convert
+
+
+def _shown(url: str) -> str:
+    return repr(url if len(url) <= 60 else url[:57] + "…")
+
+
+_url, _image_url = _link(SCHEMES), _link(WEB_SCHEMES)
 
 
 def _bool(value: Any) -> bool:
@@ -115,17 +133,17 @@ def _params(value: Any) -> tuple[tuple[str, object], ...]:
 Converter = Callable[[Any], Any]
 COMMON: dict[str, Converter] = {
     "title": _text, "date": _date, "updated": _date, "summary": _text, "tags": _texts,
-    "draft": _bool, "slug": _text, "expires": _date, "weight": _int, "image": _text,
+    "draft": _bool, "slug": _text, "expires": _date, "weight": _int, "image": _image_url,
     "image_alt": _text, "author": _text, "pinned": _bool, "kind": _kind, "params": _params,
 }
 DOCUMENT_KEYS: dict[str, Converter] = {
     "number": _text, "doc_type": _text, "issuer": _text, "signer": _text,
-    "issued": _date, "effective": _date, "file": _text,
+    "issued": _date, "effective": _date, "file": _url,
 }
 PROCEDURE_KEYS: dict[str, Converter] = {
     "field": _text, "code": _text, "processing_time": _text, "fee": _text, "papers": _texts,
     "steps": _texts, "method": _text, "submit_at": _text, "eligible": _text, "agency": _text,
-    "result": _text, "conditions": _text, "forms": _links, "portal_url": _text,
+    "result": _text, "conditions": _text, "forms": _links, "portal_url": _url,
 }
 SECTION_KEYS: dict[str, Converter] = {
     "title": _text, "kind": _kind, "weight": _int, "paginate": _int, "sort": _text, "menu": _bool,
@@ -265,6 +283,10 @@ def _document(kv: dict, values: dict, finder: LineFinder, source: str, problems:
 
 
 def _procedure(kv: dict, finder: LineFinder, source: str, problems: list[Problem]) -> ProcedureInfo | None:
+    for i, form in enumerate(kv.get("forms", ())):
+        reason = url_problem(form.url)
+        if reason:
+            problems.append(finder.problem(("forms", i, "url"), f"'forms[{i}].url': {_shown(form.url)}: {reason}"))
     if not kv.get("field"):
         problems.append(Problem(source, finder.offset + 1, "thủ tục hành chính thiếu 'field' (lĩnh vực)"))
         return None
