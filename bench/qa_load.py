@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xaweb.qa import core  # noqa: E402
-from xaweb.qa.store import open_store  # noqa: E402
+from xaweb.qa.backends import open_store  # noqa: E402
 
 SITE_ID, SITE_URL = "bench", "https://bench.dongthap.gov.vn"
 

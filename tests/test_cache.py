@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import xaweb.build
+import xaweb.prepare
 from xaweb.build import BuildOptions, build
 from xaweb.cache import CACHE_DIR, BuildCache
 from xaweb.cli import cli
@@ -78,8 +78,8 @@ def test_a_cache_restored_in_a_fresh_checkout_spares_parsing(site: Path, tmp_pat
             os.utime(path, (1_900_000_000, 1_900_000_000))  # every stamp differs from the cached one
 
     parsed: list[int] = []
-    real = xaweb.build.parse_many
-    monkeypatch.setattr(xaweb.build, "parse_many", lambda jobs, *a: parsed.append(len(jobs)) or real(jobs, *a))
+    real = xaweb.prepare.parse_many
+    monkeypatch.setattr(xaweb.prepare, "parse_many", lambda jobs, *a: parsed.append(len(jobs)) or real(jobs, *a))
     result = build(BuildOptions(checkout, checkout / "public"))
     assert parsed == [0]  # every file read and hashed again, none parsed again
     assert result.rendered > 0 and not result.cache_reset

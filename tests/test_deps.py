@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from xaweb.render.deps import TemplateDigests, digest, digest_all
+from xaweb.digests import digest, digest_all
+from xaweb.render.deps import TemplateDigests
 
 
 def write_templates(root: Path, files: dict[str, str]) -> Path:

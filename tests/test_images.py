@@ -321,7 +321,7 @@ def current_sources(url: str) -> list[str]:
     """The image files Chromium chose on a 360 px phone screen at density 2."""
     from playwright.sync_api import sync_playwright
 
-    from xaweb.check_browser import CHROMIUM_ARGS
+    from xaweb.check.browser import CHROMIUM_ARGS
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)

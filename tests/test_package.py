@@ -60,3 +60,79 @@ def test_wheel_installs_and_builds_a_site_outside_the_repo(tmp_path):
     for rel in ("css/xaweb.css", "js/xaweb.js", "img/quoc-huy.svg"):
         assert (public / rel).read_bytes() == (ROOT / "themes/default/static" / rel).read_bytes(), rel
     assert (public / "rss.xml").is_file() and (public / "sitemap.xml").is_file()
+
+
+# --- boundaries -----------------------------------------------------------------------------
+
+import ast  # noqa: E402
+
+GROUND_FLOOR = {"xaweb.errors", "xaweb.paths", "xaweb.urls", "xaweb.urlpolicy", "xaweb.digests", "xaweb.vietnamese"}
+
+
+def _imports() -> dict[str, set[str]]:
+    """module -> the xaweb modules it imports, anywhere in the file (TYPE_CHECKING and function bodies included)."""
+    package = ROOT / "xaweb"
+    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p for p in package.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        here = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = here.rsplit(".", node.level - 1)[0] if node.level > 1 else here if node.level else ""
+                target = f"{base}.{node.module}" if node.level and node.module else (base if node.level else node.module or "")
+                for alias in node.names:
+                    found.add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in modules else target)
+            elif isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+        graph[name] = {m for m in found if m in modules and m != name}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return []
+
+
+def test_no_import_cycle_between_modules_or_packages():
+    graph = _imports()
+    assert _cycle(graph) == []
+    def package(m: str) -> str:
+        return ".".join(m.split(".")[:2])
+    packages: dict[str, set[str]] = {}
+    for m, targets in graph.items():
+        packages.setdefault(package(m), set()).update(package(t) for t in targets if package(t) != package(m))
+    assert _cycle(packages) == []
+
+
+def test_the_build_never_imports_the_qa_server_and_the_ground_floor_imports_nothing():
+    graph = _imports()
+    def reach(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for nxt in graph.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+    for command in ("xaweb.build", "xaweb.check", "xaweb.serve"):
+        assert not {m for m in reach(command) if m.startswith("xaweb.qa")}, command
+    for module in GROUND_FLOOR:
+        assert graph[module] == set(), module

@@ -12,7 +12,7 @@ import requests
 from qa_support import (BACKENDS, OPEN_LIMITS, ORIGIN, SITE_ID, SITE_URL, Server, database, question, setup_sites,
                         submit_json)
 from xaweb.qa import core
-from xaweb.qa.store import open_store
+from xaweb.qa.backends import open_store
 
 VIETNAMESE = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùýĐ")
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json", **ORIGIN}

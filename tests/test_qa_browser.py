@@ -19,7 +19,7 @@ from example_site import _StaticHandler  # noqa: E402 - after the rewrite hook
 from qa_support import OPEN_LIMITS, SITE_ID, Server
 from xaweb.build import BuildOptions, build
 from xaweb.qa import core
-from xaweb.qa.store import open_store
+from xaweb.qa.backends import open_store
 from xaweb.vietnamese import VN_TZ
 
 pytest_plugins = ["example_site"]

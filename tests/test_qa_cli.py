@@ -14,7 +14,7 @@ from qa_support import BACKENDS, PASSWORD, SITE_ID, database, question, setup_si
 from xaweb.build import BuildOptions, build
 from xaweb.cli import cli
 from xaweb.qa import core, service
-from xaweb.qa.store import open_store
+from xaweb.qa.backends import open_store
 from xaweb.vietnamese import VN_TZ
 
 

@@ -1,5 +1,5 @@
 """The rules of the Q&A endpoint (xaweb/qa/core.py) and the export -> pages step
-(xaweb/qa/publish.py), as pure functions: strings and dates in, values out."""
+(xaweb/content/qa_pages.py), as pure functions: strings and dates in, values out."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 
 from xaweb.content.markup import make_markdown, plain_text, render_markdown
 from xaweb.i18n import Translator
-from xaweb.qa import core, publish
+from xaweb.content import qa_pages as publish
+from xaweb.qa import core
 from xaweb.qa.core import Limits, QaError
 
 SITE = core.Site("tan-an", "https://tanan.dongthap.gov.vn")

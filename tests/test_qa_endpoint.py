@@ -25,7 +25,7 @@ from qa_support import (BACKENDS, ORIGIN, OTHER_ID, PASSWORD, SITE_ID, SITE_URL,
                         question, setup_sites, start_cli_server, submit_json)
 from xaweb.build import BuildOptions, build
 from xaweb.qa import core
-from xaweb.qa.store import open_store
+from xaweb.qa.backends import open_store
 from xaweb.vietnamese import VN_TZ
 
 NOW = datetime(2026, 1, 20, 9, 0, tzinfo=VN_TZ)

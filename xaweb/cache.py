@@ -37,11 +37,11 @@ from typing import TYPE_CHECKING, Iterable
 from . import __version__
 from .content.model import Page
 from .errors import Problem
+from .paths import CACHE_DIR
 
 if TYPE_CHECKING:
     from .render.deps import TemplateFacts
 
-CACHE_DIR = ".xaweb-cache"
 COMPILED_DIR = "templates"  # Jinja's bytecode cache, beside the SQLite file
 SCHEMA = 5
 

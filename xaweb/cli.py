@@ -88,7 +88,7 @@ def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, n
                   offline: bool) -> None:
     """Dựng trang web từ thư mục SITE (mặc định: thư mục hiện tại)."""
     from .build import BuildOptions, build  # here, like every command's own imports: `xaweb --help` stays instant
-    from .cache import CACHE_DIR
+    from .paths import CACHE_DIR
 
     options = BuildOptions(site, output, drafts=drafts, strict=strict, now=_parse_now(now), jobs=jobs, cache=not clean, offline=offline)
     progress = ProgressLine(sys.stderr.isatty() and not os.environ.get("CI"))
@@ -175,7 +175,7 @@ def check_command(site: Path, fmt: str, strict: bool, browser: bool, chromium: s
     import json
 
     from .check import CheckOptions, check_site, format_text
-    from .check_browser import BrowserUnavailable
+    from .check.browser import BrowserUnavailable
 
     options = CheckOptions(now=_parse_now(now), max_file_size=int(max_file_size * 1024 * 1024), browser=browser, chromium=chromium)
     try:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+CACHE_DIR = ".xaweb-cache"  # in a site folder: the build's cache, the last good copies of its network inputs
+
 
 def inside(path: str, folder: str) -> bool:
     """Whether `path` is `folder` or below it; both already resolved."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from .build import DEFAULT_OUTPUT, BuildOptions, BuildResult, build
-from .cache import CACHE_DIR
+from .paths import CACHE_DIR
 from .errors import BuildError
 
 EVENTS_PATH = "/__xaweb/events"

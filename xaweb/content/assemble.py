@@ -14,10 +14,10 @@ from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from ..errors import Problem
+from ..urls import RESERVED_TOP
 from ..vietnamese import collation_key, slugify
 from .model import Page, Section, SectionInfo, Site, Tag
 
-RESERVED_TOP = {"the", "so-do-trang"}  # generated: tag pages and the HTML sitemap
 _ROOT_LINK = re.compile(r'(<[a-z][^<>]*?\s(?:href|src)=")/(?!/)')  # inside a tag, not in escaped text
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from ..urls import tag_url
 from ..vietnamese import collation_key, slugify
 
 # Page kinds; a section's default kind comes from its slug (see `DEFAULT_KINDS`)
@@ -188,7 +189,7 @@ class Tag:
 
     @property
     def url(self) -> str:
-        return f"/the/{self.slug}/"
+        return tag_url(self.slug)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import hmac
 import secrets
 from datetime import timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,9 +29,22 @@ from werkzeug.wrappers import Request, Response
 
 from . import core, service
 from .core import QaError, Session
+from .store import Store
 
-if TYPE_CHECKING:
-    from .app import QaApp
+
+
+class AppParts(Protocol):
+    """What the admin uses of the WSGI app (app.py builds the admin, so the admin cannot import it)."""
+
+    store: Store
+    limits: core.Limits
+    limiter: core.RateLimiter
+
+    @property
+    def session_hours(self) -> float: ...
+    def render(self, template: str, status: int = 200, site: core.Site | None = None, **context: Any) -> Response: ...
+    def json(self, data: Any, status: int = 200) -> Response: ...
+    def read_fields(self, request: Request) -> dict[str, object]: ...
 
 SESSION_COOKIE = "xaweb_qa_session"
 LOGIN_COOKIE = "xaweb_qa_login"
@@ -68,7 +81,7 @@ def question_json(q: core.Question) -> dict:
 
 
 class Admin:
-    def __init__(self, app: "QaApp"):
+    def __init__(self, app: AppParts):
         self.app = app
 
     @staticmethod
@@ -118,7 +131,7 @@ class Admin:
             raise QaError(401, "bad_login", "Tên đăng nhập hoặc mật khẩu không đúng.")
         token = secrets.token_urlsafe(32)
         session = Session(core.sha256(token), account.username, account.site, secrets.token_urlsafe(24),
-                          core.utcnow() + timedelta(hours=self.app.config.session_hours))
+                          core.utcnow() + timedelta(hours=self.app.session_hours))
         self.app.store.add_session(session)
         return session, token
 

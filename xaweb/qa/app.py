@@ -34,8 +34,10 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from . import core, service
+from .admin import Admin
 from .core import Limits, QaError, Site
-from .store import Store, open_store
+from .backends import open_store
+from .store import Store
 
 log = logging.getLogger("xaweb.qa")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -52,15 +54,13 @@ class QaConfig:
     retention_every: float = 3600.0  # seconds between retention sweeps in the server; 0: leave it to cron
 
 
-def create_app(config: QaConfig, store: Store | None = None) -> "QaApp":
+def create_app(config: QaConfig, store: Store | None = None) -> QaApp:
     """The documented factory: a WSGI application for `config` (and its own store unless one is given)."""
     return QaApp(config, store or open_store(config.db))
 
 
 class QaApp:
     def __init__(self, config: QaConfig, store: Store):
-        from .admin import Admin
-
         self.config, self.store = config, store
         self.limits = config.limits
         self.secret = config.secret or store.secret()
@@ -71,6 +71,7 @@ class QaApp:
         self._sites_lock = threading.Lock()
         self._next_sweep = 0.0
         self._sweep_lock = threading.Lock()
+        self.session_hours = config.session_hours
         self.admin = Admin(self)
         self.url_map = Map([
             Rule("/healthz", endpoint="health"),

@@ -23,7 +23,7 @@ SITE_OPTION = click.option("--site", "site_id", required=True, help="Mã trang (
 
 
 def _store(db: str):
-    from .store import open_store
+    from .backends import open_store
 
     try:
         return open_store(db)

@@ -29,11 +29,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable, Mapping
 
 # Site paths the endpoint and the theme agree on (slugs from REGULATIONS.md).
-QUESTIONS_SECTION = "hoi-dap"
-RATINGS_SECTION = "danh-gia"
-PRIVACY_SECTION = "chinh-sach-du-lieu"
-THANKS_SLUG = "da-gui"
-PRIVACY_SLUG = "hoi-dap"
+from ..urls import PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECTION, RATINGS_SECTION, THANKS_SLUG  # noqa: E402,F401
 
 RECEIVED, ANSWERED, PUBLISHED, REJECTED = "received", "answered", "published", "rejected"
 STATUSES = (RECEIVED, ANSWERED, PUBLISHED, REJECTED)

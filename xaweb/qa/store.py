@@ -312,15 +312,3 @@ class Store(ABC):
     def access_log(self, site: str, limit: int = 200) -> list[tuple[datetime, str, int | None, str]]:
         rows = self._all(f"SELECT at, actor, question_id, action FROM access_log WHERE site = ? ORDER BY id DESC LIMIT {int(limit)}", (site,))
         return [(self._time_out(r[0]), r[1], r[2], r[3]) for r in rows]  # type: ignore[misc]
-
-
-def open_store(url: str) -> Store:
-    """'sqlite:///path', 'sqlite:path' or a plain path -> SQLite; 'postgresql://…' or 'postgres://…' -> PostgreSQL."""
-    if url.startswith(("postgresql://", "postgres://")):
-        from .store_postgres import PostgresStore
-
-        return PostgresStore(url)
-    from .store_sqlite import SqliteStore
-
-    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite:")
-    return SqliteStore(path)

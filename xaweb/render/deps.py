@@ -27,6 +27,7 @@ import jinja2
 from jinja2 import meta
 
 from .. import __version__
+from ..digests import digest, digest_all
 from ..content.model import Page, Site
 from ..i18n import load_catalog
 from . import machine
@@ -35,20 +36,6 @@ from .plan import (
     PAGE_TEMPLATES, Output, feed_pages, home_blocks, home_source_items, list_source_items, list_template, listing,
     output_lastmod, per_page,
 )
-
-
-def digest(*parts: object) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
-def digest_all(digests: Iterable[str]) -> str:
-    """One digest of many digests: each has the same length, so plain joining is unambiguous (and cheap: sitemaps list every page)."""
-    return hashlib.blake2b("".join(digests).encode("ascii"), digest_size=16).hexdigest()
 
 
 def listing_digest(page: Page, parsed: str, images: dict | None = None) -> str:

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from .. import __version__
 from ..content.model import Site
-from ..qa.core import QUESTIONS_SECTION
+from ..urls import QUESTIONS_SECTION
 from ..vietnamese import as_vn_datetime
 
 SCHEMA_VERSION = 1

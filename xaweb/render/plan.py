@@ -13,18 +13,19 @@ from math import ceil
 from ..content.model import DOCUMENT, PROCEDURE, Page, Section, Site
 from ..errors import Problem
 from ..sources.model import HOME
+from ..urls import (
+    PAGINATION_DIR, PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECTION, RATINGS_SECTION, SITEMAP_DIR, TAGS_DIR, THANKS_SLUG,
+)
 
 PAGE_TEMPLATES = {DOCUMENT: "document.html", PROCEDURE: "procedure.html"}
 LIST_TEMPLATES = {DOCUMENT: "document_list.html", PROCEDURE: "procedure_list.html"}
 # Sections whose list page is more than a list: the theme writes it from the config.
-SECTION_TEMPLATES = {"ho-tro-tiep-can": "accessibility.html", "hoi-dap": "qa_list.html", "danh-gia": "rating_list.html"}
+SECTION_TEMPLATES = {"ho-tro-tiep-can": "accessibility.html", QUESTIONS_SECTION: "qa_list.html", RATINGS_SECTION: "rating_list.html"}
 # Pages the theme writes from the config alone when a Q&A endpoint is set (`theme_page` outputs):
 # the thank-you pages the endpoint redirects to, and the privacy notice the forms link to.
-QA_THEME_PAGES = {"hoi-dap/da-gui/": "qa_thanks.html", "danh-gia/da-gui/": "rating_thanks.html",
-                  "chinh-sach-du-lieu/hoi-dap/": "qa_privacy.html"}
-PAGINATION_DIR = "trang"  # /tin-tuc/trang/2/
-TAGS_DIR = "the"
-SITEMAP_DIR = "so-do-trang"
+QA_THEME_PAGES = {f"{QUESTIONS_SECTION}/{THANKS_SLUG}/": "qa_thanks.html", f"{RATINGS_SECTION}/{THANKS_SLUG}/": "rating_thanks.html",
+                  f"{PRIVACY_SECTION}/{PRIVACY_SLUG}/": "qa_privacy.html"}
+
 
 
 @dataclass(frozen=True, slots=True)

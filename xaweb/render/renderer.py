@@ -20,12 +20,13 @@ from ..config import MenuItem, SiteConfig
 from ..content.model import DOCUMENT, PROCEDURE, Page, Section, Site
 from ..errors import Problem
 from ..i18n import Translator
+from ..urls import PAGINATION_DIR, SITEMAP_DIR, TAGS_DIR
 from ..vietnamese import collation_key
 from . import feeds, machine, sitemap
 from .filters import make_filters
 from .pictures import Pictures
 from .plan import (
-    PAGE_TEMPLATES, SITEMAP_DIR, TAGS_DIR, Output, feed_pages, home_blocks, home_source_items,
+    PAGE_TEMPLATES, Output, feed_pages, home_blocks, home_source_items,
     list_source_items, list_template, list_url, listing, output_lastmod, page_count, per_page,
 )
 
@@ -214,7 +215,7 @@ class Renderer:
         return self._section_list(out, section.document_filters[out.filter][0])
 
     def _pager(self, out: Output) -> Pager:
-        base = out.url if out.number == 1 else out.url.rsplit(f"trang/{out.number}/", 1)[0]
+        base = out.url if out.number == 1 else out.url.rsplit(f"{PAGINATION_DIR}/{out.number}/", 1)[0]
         return paginate(listing(self.site, out), out.number, per_page(self.site, out), base)
 
     def _section_list(self, out: Output, filter_title: str | None) -> bytes:

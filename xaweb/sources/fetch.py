@@ -38,10 +38,9 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
 
 from .. import __version__
-from ..cache import CACHE_DIR
 from ..config import CONFIG_FILE
 from ..errors import Problem
-from ..paths import within
+from ..paths import CACHE_DIR, within
 from ..vietnamese import VN_TZ, slugify
 from .adapters import parse_document
 from .merge import is_url

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .htmlscan import Scan, scan_html
+from ..htmlscan import Scan, scan_html
 
 SKIPPED_SCHEMES = {"mailto", "tel", "sms", "javascript", "data", "geo"}
 TOP = {"", "top"}  # "#" and "#top" go to the top of any page

@@ -21,11 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-if TYPE_CHECKING:
-    from .check import Finding, _Built
+from .model import OUTPUT_PREFIX, Built, Finding, line_of
+
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -56,7 +55,7 @@ def axe_script() -> str:
         raise BrowserUnavailable(f"chưa có axe-core (gói axe-playwright-python); {INSTALL_HINT}") from None
 
 
-def sample_outputs(built: _Built) -> list:
+def sample_outputs(built: Built) -> list:
     """One HTML output of each kind: the templates are what differ between pages."""
     site = built.site
     assert site is not None
@@ -75,7 +74,7 @@ def sample_outputs(built: _Built) -> list:
     return list(chosen.values())
 
 
-def _serve(built: _Built, base_path: str) -> ThreadingHTTPServer:
+def _serve(built: Built, base_path: str) -> ThreadingHTTPServer:
     """The built site over HTTP on 127.0.0.1, from memory; resized copies answer with their original."""
     files: dict[str, bytes | Path] = {url.lstrip("/"): path for url, path in built.static.items()}
     files.update((o.path, built.static[o.subject]) for o in built.outputs if o.kind == "image" and o.subject in built.static)
@@ -120,7 +119,7 @@ def _axe(page, url: str, viewport: tuple[int, int], axe: str) -> list[dict]:
     )
 
 
-def browser_findings(built: _Built, chromium: str | None = None) -> list[Finding]:
+def browser_findings(built: Built, chromium: str | None = None) -> list[Finding]:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -133,11 +132,10 @@ def browser_findings(built: _Built, chromium: str | None = None) -> list[Finding
         return pool.submit(_run, built, executable, axe).result()
 
 
-def _run(built: _Built, executable: str, axe: str) -> list[Finding]:
+def _run(built: Built, executable: str, axe: str) -> list[Finding]:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from .check import OUTPUT_PREFIX, Finding, line_of
 
     base_path = urlsplit(built.site.config.base_url).path.rstrip("/")  # type: ignore[union-attr]
     server = _serve(built, base_path)

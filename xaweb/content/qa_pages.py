@@ -20,14 +20,14 @@ from typing import Any, Callable
 
 import yaml
 
-from ..content.markup import make_markdown
-from ..content.model import Page, SectionInfo
-from ..content.parse import PageError, parse_page, parse_section
+from ..digests import digest
 from ..errors import BuildError, Problem
 from ..i18n import Translator
-from ..render.deps import digest
+from ..urls import QUESTIONS_SECTION, RATINGS_SECTION
 from ..vietnamese import slugify
-from .core import QUESTIONS_SECTION, RATINGS_SECTION
+from .markup import make_markdown
+from .model import Page, SectionInfo
+from .parse import PageError, parse_page, parse_section
 
 FORMAT = "xaweb-qa-export"
 RATINGS_SLUG = "ket-qua-danh-gia-truc-tuyen"

@@ -1,18 +1,18 @@
 """`xaweb check`: everything an officer (or CI) should fix on a site, in one report.
 
 `check_site(site_dir, options) -> Report` runs the build's own stages in
-memory (config, discover, parse, assemble, plan, render: nothing is written,
+memory (`prepare`, as `xaweb build` does, then render: nothing is written,
 the build cache is neither read nor written, no image is resized) and looks
 at the result:
 
 - the build's errors and warnings (front matter, config, templates);
-- broken internal links and anchors, images without alt text (`check_links`);
+- broken internal links and anchors, images without alt text (`links`);
 - required sections missing or empty, per `xaweb/data/regulations.yaml`,
   naming the rule; stale sections (newest page older than the section's
   `freshness_days`); expired announcements still pinned; documents without
   an attached file;
 - static files over a size limit;
-- with `browser=True`, axe-core in headless Chromium (`check_browser`).
+- with `browser=True`, axe-core in headless Chromium (`browser`).
 
 It is pure apart from reading the site, so a province can run it over every
 commune and merge the reports. Findings are sorted; the JSON form
@@ -21,50 +21,25 @@ commune and merge the reports. Findings are sorted; the JSON form
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from . import __version__
-from .build import assemble, parse_content
-from .check_browser import browser_findings
-from .check_links import BuiltSite, find_problems, scan_outputs
-from .config import load_config
-from .content.model import DOCUMENT, Page, Site
-from .content.parse import PageError, split_front_matter
-from .discover import STATIC_DIR, discover
-from .errors import BuildError, Problem, Problems
-from .regulations import load_regulations, section_map
-from .render.filters import filesize
-from .render.plan import Output, plan_outputs
-from .render.renderer import Renderer, RenderError
-from .render.theme import load_theme
-from .vietnamese import VN_TZ, format_date
-from .yamltext import LineFinder
+from ..content.model import DOCUMENT, Page, Site
+from ..content.parse import PageError, split_front_matter
+from ..discover import STATIC_DIR
+from ..errors import BuildError, Problem, Problems
+from ..prepare import gather, prepare
+from ..regulations import load_regulations, section_map
+from ..render.filters import filesize
+from ..render.plan import Output
+from ..vietnamese import VN_TZ, format_date
+from ..yamltext import LineFinder
+from .browser import browser_findings
+from .links import BuiltSite, find_problems, scan_outputs
+from .model import OUTPUT_PREFIX, Built, Finding, Report, line_of
 
-JSON_SCHEMA = 1
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
-LEVELS = ("error", "warning")
-OUTPUT_PREFIX = "public/"  # how findings in generated pages are shown: where `xaweb build` puts them
-
-# Every finding code, for docs/check.md and the JSON consumers.
-CODES = {
-    "front-matter": "lỗi hoặc cảnh báo của bản dựng trong một tệp nội dung (phần đầu trang, Markdown)",
-    "build": "lỗi hoặc cảnh báo khác của bản dựng (site.yaml, giao diện, tệp tĩnh)",
-    "bad-image": "ảnh không đọc được, nên không được thu nhỏ",
-    "broken-link": "liên kết nội bộ (href, src, srcset) đến tệp không có trên trang",
-    "broken-anchor": "liên kết đến mục #... không có trong trang đích",
-    "missing-alt": "ảnh thiếu mô tả (alt, image_alt)",
-    "missing-section": "thiếu chuyên mục bắt buộc",
-    "empty-section": "chuyên mục bắt buộc chưa có nội dung",
-    "stale-section": "chuyên mục không có bài mới trong số ngày quy định (freshness_days)",
-    "expired-pinned": "thông báo đã hết hạn nhưng vẫn ghim",
-    "document-no-file": "văn bản chưa có tệp đính kèm",
-    "oversized-file": "tệp tĩnh vượt giới hạn dung lượng",
-    "a11y": "vi phạm WCAG 2.1 A/AA do axe-core tìm thấy trong Chromium (--browser)",
-    "external-request": "trang tải tài nguyên từ máy chủ khác (--browser)",
-}
 
 
 @dataclass(frozen=True)
@@ -75,93 +50,40 @@ class CheckOptions:
     chromium: str | None = None  # Chromium's path; default /usr/bin/chromium, else on PATH
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    path: str  # site-relative: "content/tin-tuc/a.md", "static/files/x.pdf", "public/index.html"
-    line: int | None
-    level: str  # "error" or "warning"
-    code: str  # one of CODES
-    message: str  # Vietnamese
-    rule: str = ""  # the legal basis (regulations.yaml) or the axe-core rule id; "" if none
-
-    def sort_key(self) -> tuple:
-        return (self.path, self.line or 0, self.code, self.message)
-
-
-@dataclass(frozen=True)
-class Report:
-    site_dir: str
-    name: str  # the site's title, "" if site.yaml did not load
-    code: str  # administrative code from site.yaml
-    now: datetime
-    pages: int
-    findings: tuple[Finding, ...] = field(default=())
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "warning"]
-
-    def exit_code(self, strict: bool = False) -> int:
-        return 1 if self.errors or (strict and self.warnings) else 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "schema": JSON_SCHEMA,
-            "xaweb": __version__,
-            "site": {"path": self.site_dir, "name": self.name, "code": self.code},
-            "checked_at": self.now.isoformat(),
-            "summary": {"pages": self.pages, "errors": len(self.errors), "warnings": len(self.warnings)},
-            "findings": [
-                {"path": f.path, "line": f.line, "level": f.level, "code": f.code, "message": f.message, "rule": f.rule}
-                for f in self.findings
-            ],
-        }
-
-
 # --- running the build's stages in memory ------------------------------------------------
 
 
-@dataclass
-class _Built:
-    site: Site | None = None
-    outputs: list[Output] = field(default_factory=list)
-    rendered: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes
-    static: dict[str, Path] = field(default_factory=dict)  # URL path -> file
-    sources: dict[str, Path] = field(default_factory=dict)  # content path -> file
-    site_dir: Path = Path(".")
+def _build_in_memory(site_dir: Path, now: datetime, problems: Problems) -> Built:
+    """The build's first half (`prepare`), then rendering into memory; stops where the build would.
 
+    Source feeds and the Q&A export come from their last good copies
+    (offline): check never touches the network and writes nothing, yet sees
+    every page the last build published from them.
+    """
+    from ..render.renderer import Renderer, RenderError  # Jinja: only once something is rendered
 
-def _build_in_memory(site_dir: Path, now: datetime, problems: Problems) -> _Built:
-    """The build's stages up to rendering, without writing; stops where the build would."""
-    built = _Built(site_dir=site_dir)
+    built = Built(site_dir=site_dir)
+
+    def record(exc: BuildError) -> None:
+        problems.extend(p for p in exc.problems if p not in problems.items)
+
     try:
-        config = load_config(site_dir)
-        theme = load_theme(config.theme, site_dir)
+        inputs = gather(site_dir, problems, offline=True)
     except BuildError as exc:
-        problems.extend(exc.problems)
+        record(exc)
         return built
-    template_dirs = theme.template_dirs(site_dir)
-    files = discover(site_dir, theme.static_dirs(), template_dirs)
-    problems.extend(files.problems)
-    built.static = files.static
-    built.sources = {s.path: s.file for s, _ in files.pages}
-    if problems.errors:
+    built.static = inputs.files.static
+    built.sources = {s.path: s.file for s, _ in inputs.files.pages}
+    try:
+        prepared = prepare(inputs, now, problems, keep_going=True)
+    except BuildError as exc:
+        record(exc)
         return built
-    parsed = parse_content(files, None, 1, problems, lambda *_: None)
-    site, more = assemble(config, parsed, parsed.pages, files, now, drafts=False)
-    problems.extend(more)
-    built.site = site
-    outputs, more = plan_outputs(site)
-    problems.extend(more)
-    built.outputs = outputs
+    built.site, built.outputs = prepared.site, prepared.outputs
     if problems.errors:
         return built  # rendering a site with missing pages would only add noise
-    renderer = Renderer(site, template_dirs, site_dir)
-    for out in outputs:
+    renderer = Renderer(prepared.site, inputs.template_dirs, site_dir)
+    for out in prepared.outputs:
         if out.kind == "image":
             continue  # resizing is the build's job; the copies' URLs are known from the plan
         try:
@@ -174,7 +96,7 @@ def _build_in_memory(site_dir: Path, now: datetime, problems: Problems) -> _Buil
 # --- findings -----------------------------------------------------------------------------
 
 
-def _from_problem(p: Problem, built: _Built) -> Finding:
+def _from_problem(p: Problem, built: Built) -> Finding:
     code = p.code or ("front-matter" if p.path.startswith("content/") else "build")
     line = p.line
     if line is None and code == "missing-alt" and p.path in built.sources:  # a lead image: point at its key
@@ -182,7 +104,7 @@ def _from_problem(p: Problem, built: _Built) -> Finding:
     return Finding(p.path, line, p.level, code, p.message)
 
 
-def _text(built: _Built, source: str) -> str:
+def _text(built: Built, source: str) -> str:
     path = built.sources.get(source) or built.site_dir / source
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -190,7 +112,7 @@ def _text(built: _Built, source: str) -> str:
         return ""
 
 
-def _key_line(built: _Built, source: str, key: str) -> int | None:
+def _key_line(built: Built, source: str, key: str) -> int | None:
     """The line of a front-matter key (the front matter's first line when absent)."""
     text = _text(built, source)
     try:
@@ -230,7 +152,7 @@ def section_findings(site: Site, now: datetime) -> list[Finding]:
     return findings
 
 
-def page_findings(site: Site, built: _Built) -> list[Finding]:
+def page_findings(site: Site, built: Built) -> list[Finding]:
     """Expired announcements still pinned; documents without an attached file."""
     findings = []
     rules = section_map()
@@ -247,7 +169,7 @@ def page_findings(site: Site, built: _Built) -> list[Finding]:
     return findings
 
 
-def file_findings(built: _Built, limit: int) -> list[Finding]:
+def file_findings(built: Built, limit: int) -> list[Finding]:
     """The site's own static files over `limit` bytes (the theme's are not the officer's to fix)."""
     own = built.site_dir / STATIC_DIR
     findings = []
@@ -260,16 +182,7 @@ def file_findings(built: _Built, limit: int) -> list[Finding]:
     return findings
 
 
-def line_of(text: str, needles: list[str]) -> int | None:
-    """The line of the first needle found in `text`."""
-    for needle in needles:
-        at = text.find(needle) if needle else -1
-        if at >= 0:
-            return text.count("\n", 0, at) + 1
-    return None
-
-
-def link_findings(built: _Built) -> list[Finding]:
+def link_findings(built: Built) -> list[Finding]:
     """Links, anchors and alt text in the rendered pages, pointed back at their content files."""
     site = built.site
     assert site is not None

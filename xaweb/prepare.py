@@ -1,0 +1,231 @@
+"""The first half of every command: read every input, parse, assemble once, plan.
+
+    gather(site_dir)  -> Inputs     config, theme, files, source feeds, the Q&A export (all I/O)
+    prepare(inputs)   -> Prepared   parsed pages (with the cache), the assembled Site, its outputs
+
+`xaweb build` renders a `Prepared` and writes it; `xaweb check` inspects it;
+`xaweb serve` builds through `build`. Between the two halves the build looks
+at its cache: when no input changed, it stops after `gather`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from .cache import BuildCache
+from .config import SiteConfig, load_config
+from .content.assemble import assemble_site
+from .content.markup import make_markdown
+from .content.model import Page, SectionInfo, Site
+from .content.parse import PageError, parse_section
+from .content.qa_pages import QaSource, build_sources, parse_sources
+from .digests import digest
+from .discover import SiteFiles, discover, read_source
+from .errors import BuildError, Problem, Problems
+from .images import probe_images
+from .parallel import parse_many
+from .render.pictures import config_images, page_images
+from .render.plan import Output, plan_outputs
+from .render.theme import load_theme
+from .sources.fetch import FetchReport, FetchSettings, fetch_sources
+from .sources.merge import Merged, check_sources, merge
+from .sources.qa_export import LoadedExport, load_export
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def counter(progress: Progress, stage: str, total: int) -> Callable[[int], None]:
+    """Workers report how many items they finished; progress wants the running total."""
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        progress(stage, done, total)
+
+    return tick
+
+
+# --- gather: every input, read once --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inputs:
+    site_dir: Path  # resolved
+    config: SiteConfig
+    template_dirs: list[Path]  # the site's templates/ first, then the theme chain
+    files: SiteFiles
+    fetched: FetchReport
+    qa_export: LoadedExport
+    qa_sources: list[QaSource]  # published Q&A, as content sources
+    network_problems: list[Problem]  # warnings of this run's fetching only: never replayed from the cache
+
+
+def gather(site_dir: Path, problems: Problems, offline: bool = False, lap: Callable[[str], None] = lambda stage: None) -> Inputs:
+    """Read config, theme, files and the network inputs; raises BuildError when a stage found errors.
+
+    `lap(stage)` is called after "discover" and "fetch", for `--timings`.
+    """
+    config = load_config(site_dir)
+    theme = load_theme(config.theme, site_dir)
+    template_dirs = theme.template_dirs(site_dir)
+    files = discover(site_dir, theme.static_dirs(), template_dirs)
+    problems.extend(files.problems)
+    problems.extend(check_sources(config.sources, set(files.section_indexes)))
+    problems.raise_if_errors()
+    lap("discover")
+    # At the edge, before anything is assembled: what was fetched becomes plain data.
+    fetched = fetch_sources(config.sources, site_dir, FetchSettings.from_config(config.source_settings), offline)
+    problems.extend(fetched.problems)
+    qa_problems: list[Problem] = []
+    qa_export = load_export(config.qa, site_dir, qa_problems, offline)  # published Q&A: the export file or API
+    problems.extend(qa_problems)
+    qa_sources = build_sources(qa_export.data, config, config.qa.export_file or "qa.export_url")
+    lap("fetch")
+    return Inputs(site_dir, config, template_dirs, files, fetched, qa_export, qa_sources, fetched.problems + qa_problems)
+
+
+# --- prepare: parse, assemble, plan ----------------------------------------------------------
+
+
+@dataclass
+class Parsed:
+    infos: dict[str, SectionInfo]
+    home_intro: str
+    pages: list[Page]
+    hashes: dict[str, str]  # source -> content hash
+    listings: dict[str, str]  # source -> digest of the parsed page without its body (only with a cache)
+    from_cache: set[str]  # sources whose page came from the cache (without body)
+
+
+def _parse_key(source_hash: str, info: SectionInfo) -> str:
+    # parse_page reads only the section's path and kind.
+    return digest(source_hash, info.path, info.kind)
+
+
+def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problems: Problems, progress: Progress) -> Parsed:
+    md = make_markdown()
+    infos: dict[str, SectionInfo] = {}
+    for path, source in files.section_indexes.items():
+        text = read_source(source, problems.items) if source else None
+        try:
+            infos[path] = parse_section(text, source.path if source else None, path, md)
+        except PageError as exc:
+            problems.extend(exc.problems)
+            infos[path] = parse_section(None, None, path, md)
+    home_intro = ""
+    if files.home_index:
+        text = read_source(files.home_index, problems.items)
+        try:
+            home_intro = parse_section(text, files.home_index.path, "", md).intro_html if text else ""
+        except PageError as exc:
+            problems.extend(exc.problems)
+
+    root = SectionInfo(path="", source=None, title="")
+    cached = cache.pages() if cache else {}
+    known = cache.file_hashes() if cache else {}
+    parsed = Parsed(infos, home_intro, [], {}, {}, set())
+    todo = []
+    for source, section in files.pages:
+        info = infos.get(section, root)
+        stamp_hash = known.get(source.path)
+        if stamp_hash and stamp_hash[0] == source.stamp:
+            source_hash, text = stamp_hash[1], None  # unchanged since the last build: not even read
+        else:
+            text = read_source(source, problems.items)
+            if text is None:
+                continue
+            source_hash = digest(text)
+        parsed.hashes[source.path] = source_hash
+        key = _parse_key(source_hash, info)
+        hit = cached.get(source.path)
+        if hit and hit[0] == key:
+            parsed.pages.append(hit[1])
+            problems.extend(hit[2])
+            parsed.listings[source.path] = hit[3]
+            parsed.from_cache.add(source.path)
+        else:
+            if text is None:
+                text = read_source(source, problems.items)
+                if text is None:
+                    continue
+            todo.append((text, source.path, info, key))
+
+    fresh = []
+    for key, page, page_problems in parse_many(todo, jobs, counter(progress, "parse", len(todo))):
+        problems.extend(page_problems)
+        if page is not None:
+            parsed.pages.append(page)
+            fresh.append((key, page, [p for p in page_problems if p.level == "warning"]))
+    if cache is not None:
+        parsed.listings.update(cache.store_pages(fresh, keep=set(parsed.hashes)))
+        cache.store_file_hashes({s.path: (s.stamp, parsed.hashes[s.path]) for s, _ in files.pages if s.path in parsed.hashes})
+    # Workers finish in any order; the site must not depend on it.
+    parsed.pages.sort(key=lambda p: p.source)
+    return parsed
+
+
+def assemble(config: SiteConfig, parsed: Parsed, pages: list[Page], files: SiteFiles, now: datetime, drafts: bool,
+             images: dict | None = None, merged: Merged = Merged()) -> tuple[Site, list[Problem]]:
+    """Parsed pages -> the Site, with the sizes of the local images it shows (pass `images` to reuse them)."""
+    sizes = {url: path.stat().st_size for url, path in files.static.items()}
+    site, problems = assemble_site(config, parsed.infos, pages, now, parsed.home_intro, sizes, drafts)
+    if images is None:
+        shown = [url for page in site.pages + site.root_pages for url in page_images(page)] + list(config_images(config))
+        images, image_problems = probe_images(shown, files.static)
+        problems += image_problems
+    return replace(site, images=images, feed_items=merged.items, alerts=merged.alerts), problems
+
+
+def _add_qa_pages(parsed: Parsed, sources: list, problems: Problems) -> None:
+    """Published Q&A become ordinary pages, with source ids 'qa:<site>/<id>' and digests of their text."""
+    pages, qa_problems = parse_sources(sources, parsed.infos)
+    problems.extend(qa_problems)
+    for page, text_digest in pages:
+        parsed.pages.append(page)
+        parsed.hashes[page.source] = parsed.listings[page.source] = text_digest
+    parsed.pages.sort(key=lambda p: p.source)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    inputs: Inputs
+    parsed: Parsed
+    merged: Merged
+    site: Site
+    outputs: list[Output]
+
+
+def prepare(inputs: Inputs, now: datetime, problems: Problems, *, drafts: bool = False, cache: BuildCache | None = None,
+            jobs: int = 1, progress: Progress = no_progress, keep_going: bool = False) -> Prepared:
+    """Parse (with the cache), assemble once, plan every output.
+
+    Raises BuildError after the first stage with errors, unless `keep_going`
+    (`xaweb check`, which reports as much as it can find).
+    """
+    def stage_done() -> None:
+        if not keep_going:
+            problems.raise_if_errors()
+
+    config, files = inputs.config, inputs.files
+    parsed = parse_content(files, cache, jobs, problems, progress)
+    _add_qa_pages(parsed, inputs.qa_sources, problems)
+    stage_done()
+    merged = merge(config.sources, inputs.fetched.documents, now, config.source_settings.alert_hours)
+    site, assembly_problems = assemble(config, parsed, parsed.pages, files, now, drafts, merged=merged)
+    problems.extend(assembly_problems)
+    stage_done()
+    outputs, plan_problems = plan_outputs(site)
+    problems.extend(plan_problems)
+    stage_done()
+    for out in outputs:
+        if "/" + out.path in files.static:
+            problems.warn("static/" + out.path, None, f"tệp tĩnh bị thay bằng tệp do xaweb tạo ra ({out.url})")
+    return Prepared(inputs, parsed, merged, site, outputs)

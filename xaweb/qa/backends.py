@@ -1,0 +1,17 @@
+"""Choose a store from a database URL (the store adapters import the interface; this imports them)."""
+
+from __future__ import annotations
+
+from .store import Store
+
+
+def open_store(url: str) -> Store:
+    """'sqlite:///path', 'sqlite:path' or a plain path -> SQLite; 'postgresql://…' or 'postgres://…' -> PostgreSQL."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from .store_postgres import PostgresStore
+
+        return PostgresStore(url)
+    from .store_sqlite import SqliteStore
+
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite:")
+    return SqliteStore(path)
