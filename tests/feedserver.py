@@ -32,6 +32,12 @@ LAST_MODIFIED = "Mon, 20 Oct 2025 01:00:00 GMT"
 TYPES = {".xml": "application/xml; charset=utf-8", ".json": "application/feed+json", ".html": "text/html; charset=utf-8"}
 
 
+class _Server(ThreadingHTTPServer):
+    # A backlog of 5 (the default) drops connections when a build fetches many sources at
+    # once on a busy machine, and a dropped connection looks like a connect timeout.
+    request_queue_size = 64
+
+
 class FeedServer:
     def __init__(self) -> None:
         self.hits: Counter[str] = Counter()
@@ -39,7 +45,7 @@ class FeedServer:
         self.responses: dict[str, tuple[int, bytes, dict[str, str]] | str] = {}
         self.mounts: dict[str, Path] = {}
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.httpd = _Server(("127.0.0.1", 0), _handler(self))
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

@@ -9,7 +9,8 @@ import pytest
 from xaweb.config import parse_config
 from xaweb.content.assemble import assemble_site
 from xaweb.content.model import DOCUMENT, DocumentInfo, Page, SectionInfo
-from xaweb.render.plan import list_url, page_count, plan_outputs
+from xaweb.render.kinds import plan_outputs
+from xaweb.render.plan import list_url, page_count
 from xaweb.vietnamese import VN_TZ, slugify
 
 NOW = datetime(2024, 6, 1, tzinfo=VN_TZ)

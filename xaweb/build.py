@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .cache import VERSION as CACHE_VERSION
-from .cache import COMPILED_DIR, BuildCache
+from .cache import COMPILED_DIR, BuildCache, LastBuild, Summary
 from .config import CONFIG_FILE
 from .content.assemble import next_expiry
 from .content.model import Site
@@ -30,7 +30,8 @@ from .images import image_jobs
 from .parallel import default_jobs, derive_many, render_many
 from .prepare import Inputs, Progress, assemble, counter, gather, no_progress, prepare
 from .render.deps import Fingerprints, listing_digest
-from .render.plan import Output, feed_pages
+from .render.kinds import KINDS
+from .render.plan import Output
 from .sources.merge import next_change
 from .vietnamese import VN_TZ
 from .writer import StagedOutput
@@ -77,11 +78,7 @@ class _Timer:
 
 def _needed_bodies(site: Site, dirty: list[Output], from_cache: set[str]) -> set[str]:
     """Cached pages keep no body in memory; load the bodies the dirty outputs show."""
-    needed = {o.subject for o in dirty if o.kind == "page"}
-    if site.config.feeds.full_content:  # type: ignore[attr-defined]
-        for out in dirty:
-            if out.kind in ("rss", "atom"):
-                needed.update(p.source for p in feed_pages(site, out))
+    needed = {source for out in dirty for source in KINDS[out.kind].bodies(site, out)}
     return needed & from_cache
 
 
@@ -91,7 +88,7 @@ def _files_in(folder: Path) -> set[str]:
 
 
 def _inputs_stamp(site_dir: Path, files: SiteFiles, template_dirs: list[Path], static_stamps: dict[str, str], options: BuildOptions,
-                  source_digests: list[tuple[str, str]] = ()) -> str:
+                  source_digests: list[tuple[str, str]]) -> str:
     """A digest of every input's stamp, fetched sources included: equal stamps, equal output (until something expires)."""
     sources = [files.home_index, *files.section_indexes.values(), *(s for s, _ in files.pages)]
     templates = [(str(p), stamp_of(p)) for d in template_dirs for p in sorted(d.rglob("*")) if p.is_file()]
@@ -130,12 +127,12 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
                                  [*fetched.digests, ("qa", digest(inputs.qa_export.raw))])
     existing = _files_in(out_dir)  # a file removed by hand is written again
     last = cache.last_build() if cache is not None and existing else None
-    if last and last[0] == inputs_stamp and (not last[1] or now < datetime.fromisoformat(last[1])) and len(existing) == last[2][3]:
-        pages, outputs_count, warnings, _ = last[2]  # type: ignore[misc]
-        problems.extend(warnings)
+    if (last and last.inputs == inputs_stamp and (not last.next_expiry or now < datetime.fromisoformat(last.next_expiry))
+            and len(existing) == last.summary.files):
+        problems.extend(last.summary.warnings)
         problems.raise_if_errors(strict=options.strict)
         timer.lap("parse")
-        return BuildResult(out_dir, pages, 0, outputs_count, 0, 0, problems.warnings, timer.timings, len(qa_sources))
+        return BuildResult(out_dir, last.summary.pages, 0, last.summary.outputs, 0, 0, problems.warnings, timer.timings, len(qa_sources))
 
     prepared = prepare(inputs, now, problems, drafts=options.drafts, cache=cache, jobs=jobs, progress=progress)
     parsed, site, outputs, merged = prepared.parsed, prepared.site, prepared.outputs, prepared.merged
@@ -168,12 +165,12 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
         staged.copy_tree(changed_static)
         stale += [url.lstrip("/") for url in old_static if url not in files.static and url.lstrip("/") not in current]
 
-        pages_dirty = [o for o in dirty if o.kind != "image"]
-        photos = image_jobs(site.images, [o for o in dirty if o.kind == "image"], files.static)
+        pages_dirty = [o for o in dirty if not KINDS[o.kind].derived]
+        photos = image_jobs(site.images, [o for o in dirty if KINDS[o.kind].derived], files.static)
 
         written = set()
         compiled = cache.dir / COMPILED_DIR if cache is not None else None
-        for path, render_problems in render_many(site, template_dirs, site_dir, staged.staging, pages_dirty, jobs,
+        for path, render_problems in render_many(site, template_dirs, site_dir, staged, pages_dirty, jobs,
                                                  counter(progress, "render", len(pages_dirty)), compiled):
             problems.extend(render_problems)
             if path:
@@ -200,8 +197,8 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
         files_written = len(set(current) | {url[1:] for url in files.static})
         # Fetch warnings are of this run only; the next one reports its own.
         warnings = [w for w in problems.warnings if w not in inputs.network_problems]
-        summary = (len(site.pages) + len(site.root_pages) - len(qa_sources), len(outputs), warnings, files_written)
-        cache.store_build(inputs_stamp, expiry.isoformat() if expiry else "", summary)
+        summary = Summary(len(site.pages) + len(site.root_pages) - len(qa_sources), len(outputs), warnings, files_written)
+        cache.store_build(LastBuild(inputs_stamp, expiry.isoformat() if expiry else "", summary))
     timer.lap("write")
     return BuildResult(
         out_dir=out_dir,

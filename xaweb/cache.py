@@ -32,7 +32,7 @@ import sqlite3
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from . import __version__
 from .content.model import Page
@@ -59,7 +59,33 @@ def _code_digest() -> str:
 
 VERSION = f"{SCHEMA}:{__version__}:{_code_digest()}:{sys.version_info[0]}.{sys.version_info[1]}"
 
-CachedPage = tuple[str, Page, list[Problem], str]  # (parse key, page without body, warnings, its digest)
+
+
+class CachedPage(NamedTuple):
+    key: str  # the parse key: source hash, section path and kind
+    page: Page  # without its body
+    warnings: list[Problem]
+    listing: str  # digest of the page without its body
+
+
+class FileStamp(NamedTuple):
+    stamp: str  # "size:mtime_ns"
+    hash: str  # of the text
+
+
+class Summary(NamedTuple):
+    """What a build that changed nothing reports, as the last one did."""
+
+    pages: int
+    outputs: int
+    warnings: list[Problem]
+    files: int  # files in the output folder, generated and static
+
+
+class LastBuild(NamedTuple):
+    inputs: str  # the stamp of every input
+    next_expiry: str  # ISO, or "": the moment time alone changes the output
+    summary: Summary
 
 
 class BuildCache:
@@ -120,7 +146,7 @@ class BuildCache:
         out = {}
         for source, key, blob, listing in self.db.execute("SELECT source, key, page, listing FROM pages"):
             page, warnings = pickle.loads(blob)
-            out[source] = (key, page, warnings, listing)
+            out[source] = CachedPage(key, page, warnings, listing)
         return out
 
     def bodies(self, sources: Iterable[str]) -> dict[str, str]:
@@ -146,24 +172,25 @@ class BuildCache:
 
     # --- content file stamps -----------------------------------------------------
 
-    def file_hashes(self) -> dict[str, tuple[str, str]]:
-        """path -> (stamp, content hash) as of the last build."""
-        return {path: (stamp, h) for path, stamp, h in self.db.execute("SELECT path, stamp, hash FROM files")}
+    def file_hashes(self) -> dict[str, FileStamp]:
+        """path -> stamp and content hash as of the last build."""
+        return {path: FileStamp(stamp, h) for path, stamp, h in self.db.execute("SELECT path, stamp, hash FROM files")}
 
-    def store_file_hashes(self, hashes: dict[str, tuple[str, str]]) -> None:
+    def store_file_hashes(self, hashes: dict[str, FileStamp]) -> None:
         self.db.execute("DELETE FROM files")
         self.db.executemany("INSERT INTO files VALUES (?, ?, ?)", ((p, st, h) for p, (st, h) in hashes.items()))
         self.db.commit()
 
     # --- the last build's inputs ----------------------------------------------------
 
-    def last_build(self) -> tuple[str, str, object] | None:
-        """(inputs stamp, next expiry ISO or '', summary) of the last successful build here."""
+    def last_build(self) -> LastBuild | None:
+        """The last successful build into this output folder."""
         row = self.db.execute("SELECT inputs, next_expiry, summary FROM builds WHERE out_dir = ?", (self.out_dir,)).fetchone()
-        return (row[0], row[1], pickle.loads(row[2])) if row else None
+        return LastBuild(row[0], row[1], Summary(*pickle.loads(row[2]))) if row else None
 
-    def store_build(self, inputs: str, next_expiry: str, summary: object) -> None:
-        self.db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?, ?)", (self.out_dir, inputs, next_expiry, pickle.dumps(summary)))
+    def store_build(self, last: LastBuild) -> None:
+        self.db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?, ?)",
+                        (self.out_dir, last.inputs, last.next_expiry, pickle.dumps(tuple(last.summary))))
         self.db.commit()
 
     # --- outputs -----------------------------------------------------------------

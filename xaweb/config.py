@@ -236,7 +236,8 @@ def _check(data: dict, finder: LineFinder) -> list[Problem]:
     paginate = data.get("paginate", 10)
     if isinstance(paginate, int) and paginate < 1:
         out.append(finder.problem(("paginate",), "'paginate' phải lớn hơn 0"))
-    qa = data.get("qa") if isinstance(data.get("qa"), dict) else {}
+    raw_qa = data.get("qa")
+    qa: dict[Any, Any] = raw_qa if isinstance(raw_qa, dict) else {}
     endpoint = nfc(str(qa.get("endpoint") or "")).strip()
     if endpoint and not re.match(r"https?://[^/\s]+(/\S*)?$", endpoint):
         out.append(finder.problem(("qa", "endpoint"), f"'qa.endpoint': '{endpoint}' phải là địa chỉ http(s)://…"))
@@ -256,7 +257,8 @@ def _convert(tp: Any, value: Any, keys: KeyPath, finder: LineFinder, problems: l
     """Convert YAML data to `tp` (a dataclass, tuple[...] or scalar), collecting problems."""
     name = ".".join(str(k) for k in keys) or CONFIG_FILE
     origin = typing.get_origin(tp)
-    if is_dataclass(tp):
+    # `tp` is a type hint, never a dataclass instance: narrow to the class so it can be called.
+    if isinstance(tp, type) and is_dataclass(tp):
         if not isinstance(value, dict):
             problems.append(finder.problem(keys, f"'{name}' phải là một bảng khóa: giá trị"))
             return None
@@ -319,20 +321,23 @@ def reference() -> str:
              "`tel:` address; an `image URL` a path or `http(s)://`; anything else (`javascript:`, `data:`, `//host`) "
              "is an error naming the line.", ""]
 
-    def table(cls: type, prefix: str) -> None:
-        nested = []
+    def table(cls: type[Any], prefix: str) -> None:
+        nested: list[tuple[type[Any], str]] = []
         lines.extend([f"## `{prefix.rstrip('.') or 'site.yaml'}`", "", "| key | type | default | meaning |", "|---|---|---|---|"])
         hints = typing.get_type_hints(cls)
         for f in fields(cls):
             tp = hints[f.name]
             args = typing.get_args(tp)
-            if is_dataclass(tp):
+            if isinstance(tp, type) and is_dataclass(tp):
                 type_name, default = "mapping", "—"
                 nested.append((tp, f"{prefix}{f.name}"))
             elif typing.get_origin(tp) is tuple:
-                type_name, default = f"list of {args[0].__name__ if is_dataclass(args[0]) else 'text'}", "[]"
-                if is_dataclass(args[0]) and args[0] is not cls:
-                    nested.append((args[0], f"{prefix}{f.name}[]"))
+                item_tp = args[0]
+                # Type hints are classes or aliases, never dataclass instances.
+                item_cls = item_tp if isinstance(item_tp, type) and is_dataclass(item_tp) else None
+                type_name, default = f"list of {item_cls.__name__ if item_cls is not None else 'text'}", "[]"
+                if item_cls is not None and item_cls is not cls:
+                    nested.append((item_cls, f"{prefix}{f.name}[]"))
             else:
                 type_name = {str: "text", int: "integer", bool: "true/false", Url: "URL", ImageUrl: "image URL"}[tp]
                 default = "required" if f.default is MISSING else (f"`{f.default}`" if f.default != "" else "—")

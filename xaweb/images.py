@@ -27,11 +27,14 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping, Protocol
 
 from .content.model import ImageInfo, ImageVariant
 from .discover import stamp_of
 from .errors import Problem
+
+if TYPE_CHECKING:  # Pillow is imported where it is used: a build without photos never loads it
+    from PIL import Image
 
 WIDTHS = (360, 720, 1080)  # a 360 px phone at 1x and 2x density, a phone at 3x or a desktop column
 JPEG_QUALITY = 75
@@ -43,6 +46,17 @@ ORIENTATION = 0x0112  # EXIF tag
 CACHE_DIR = "images"  # inside .xaweb-cache/
 
 ImageJobOutput = tuple[str, int, int, str]  # (output path, width, height, mime)
+
+
+class PlannedImage(Protocol):
+    """A planned image output (render.plan.Output of kind "image"); images does not import render."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
 
 
 class ImageError(Exception):
@@ -71,7 +85,7 @@ def variant_url(url: str, width: int, webp: bool) -> str:
     return name + ".webp" if webp else name
 
 
-def _display_size(im) -> tuple[int, int]:
+def _display_size(im: Image.Image) -> tuple[int, int]:
     width, height = im.size
     if im.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8):  # turned a quarter: width and height swap
         return height, width
@@ -122,11 +136,12 @@ def probe_images(urls: Iterable[str], static: Mapping[str, Path]) -> tuple[dict[
 # --- making copies: pure -----------------------------------------------------------
 
 
-def _prepared(data: bytes, largest: tuple[int, int]):
+def _prepared(data: bytes, largest: tuple[int, int]) -> tuple[Image.Image, bytes | None]:
     """The photo decoded no larger than needed, upright, in a mode its format can save."""
     from PIL import Image, ImageOps
 
-    im = Image.open(io.BytesIO(data))
+    # Annotated as the base class: exif_transpose and convert return plain Images.
+    im: Image.Image = Image.open(io.BytesIO(data))
     if im.format == "JPEG":
         # libjpeg decodes at 1/2, 1/4 or 1/8 scale directly: a 4000 px photo needed at
         # 1080 px is decoded at 2000 px, four times less work. The result stays >= `largest`.
@@ -174,7 +189,7 @@ class ImageJob:
     outputs: tuple[ImageJobOutput, ...]
 
 
-def image_jobs(images: Mapping[str, ImageInfo], outputs: Iterable, static: Mapping[str, Path]) -> list[ImageJob]:
+def image_jobs(images: Mapping[str, ImageInfo], outputs: Iterable[PlannedImage], static: Mapping[str, Path]) -> list[ImageJob]:
     """Group planned image outputs (`Output` of kind "image") by their photo."""
     grouped: dict[str, list[ImageJobOutput]] = {}
     for out in outputs:
@@ -211,7 +226,7 @@ def derive(job: ImageJob, staging: Path, cache_dir: Path | None) -> list[tuple[s
             found[i] = blob
             if cache_dir is not None:
                 _write_atomic(cache_dir / names[i], blob)
-    results = []
+    results: list[tuple[str, list[Problem]]] = []
     for i, (path, *_rest) in enumerate(job.outputs):
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)

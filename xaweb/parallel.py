@@ -23,6 +23,7 @@ from .content.parse import PageError, parse_page
 from .errors import Problem
 from .images import ImageJob, derive
 from .render.plan import Output
+from .writer import Sink
 
 if TYPE_CHECKING:
     from .render.renderer import Renderer
@@ -86,49 +87,44 @@ def parse_many(jobs: list[ParseJob], workers: int, progress: Callable[[int], Non
 # --- rendering -----------------------------------------------------------------
 
 _renderer: Renderer | None = None
-_staging: Path | None = None
-_pending: tuple[Site, list[Path], Path, Path, Path | None] | None = None  # set before forking
+_sink: Sink | None = None
+_pending: tuple[Site, list[Path], Path, Sink, Path | None] | None = None  # set before forking
 
 
 def _init_render(site: Site | None = None, template_dirs: list[Path] | None = None, site_dir: Path | None = None,
-                 staging: Path | None = None, compiled_dir: Path | None = None) -> None:
+                 sink: Sink | None = None, compiled_dir: Path | None = None) -> None:
     from .render.renderer import Renderer  # Jinja, feedgen, lxml: only where something is rendered
 
-    global _renderer, _staging
+    global _renderer, _sink
     if site is None:  # forked: the parent's state is already here
         assert _pending is not None
-        site, template_dirs, site_dir, staging, compiled_dir = _pending
-    _renderer = Renderer(site, template_dirs, site_dir, compiled_dir)  # type: ignore[arg-type]
-    _staging = staging
+        site, template_dirs, site_dir, sink, compiled_dir = _pending
+    assert site is not None and template_dirs is not None and site_dir is not None
+    _renderer = Renderer(site, template_dirs, site_dir, compiled_dir)
+    _sink = sink
 
 
 def _render_chunk(outputs: Sequence[Output]) -> list[RenderResult]:
     from .render.renderer import RenderError
 
-    assert _renderer is not None and _staging is not None
+    assert _renderer is not None and _sink is not None
     results: list[RenderResult] = []
-    made: set[Path] = set()
     for out in outputs:
         try:
-            data = _renderer.render(out)
+            _sink.write(out.path, _renderer.render(out))
         except RenderError as exc:
             results.append(("", [exc.problem]))
             continue
-        path = _staging / out.path
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(data)
         results.append((out.path, []))
     return results
 
 
-def render_many(site: Site, template_dirs: list[Path], site_dir: Path, staging: Path, outputs: list[Output],
+def render_many(site: Site, template_dirs: list[Path], site_dir: Path, sink: Sink, outputs: list[Output],
                 workers: int, progress: Callable[[int], None], compiled_dir: Path | None = None) -> Iterator[RenderResult]:
-    """Render outputs into `staging`; yields (path, problems) as chunks finish."""
+    """Render outputs into `sink`; yields (path, problems) as chunks finish."""
     global _pending
-    state = (site, template_dirs, site_dir, staging, compiled_dir)
-    if workers <= 1 or len(outputs) < 2 * MIN_RENDER_PER_WORKER:
+    state = (site, template_dirs, site_dir, sink, compiled_dir)
+    if workers <= 1 or len(outputs) < 2 * MIN_RENDER_PER_WORKER or not sink.parallel_safe:
         _init_render(*state)
         for chunk in _chunks(outputs, max(1, len(outputs) // 50)):
             results = _render_chunk(chunk)

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from .cache import BuildCache
+from .cache import BuildCache, FileStamp
 from .config import SiteConfig, load_config
 from .content.assemble import assemble_site
 from .content.markup import make_markdown
@@ -24,11 +24,12 @@ from .content.parse import PageError, parse_section
 from .content.qa_pages import QaSource, build_sources, parse_sources
 from .digests import digest
 from .discover import SiteFiles, discover, read_source
-from .errors import BuildError, Problem, Problems
+from .errors import Problem, Problems
 from .images import probe_images
 from .parallel import parse_many
 from .render.pictures import config_images, page_images
-from .render.plan import Output, plan_outputs
+from .render.kinds import plan_outputs
+from .render.plan import Output
 from .render.theme import load_theme
 from .sources.fetch import FetchReport, FetchSettings, fetch_sources
 from .sources.merge import Merged, check_sources, merge
@@ -135,9 +136,9 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
     todo = []
     for source, section in files.pages:
         info = infos.get(section, root)
-        stamp_hash = known.get(source.path)
-        if stamp_hash and stamp_hash[0] == source.stamp:
-            source_hash, text = stamp_hash[1], None  # unchanged since the last build: not even read
+        known_file = known.get(source.path)
+        if known_file and known_file.stamp == source.stamp:
+            source_hash, text = known_file.hash, None  # unchanged since the last build: not even read
         else:
             text = read_source(source, problems.items)
             if text is None:
@@ -146,10 +147,10 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
         parsed.hashes[source.path] = source_hash
         key = _parse_key(source_hash, info)
         hit = cached.get(source.path)
-        if hit and hit[0] == key:
-            parsed.pages.append(hit[1])
-            problems.extend(hit[2])
-            parsed.listings[source.path] = hit[3]
+        if hit and hit.key == key:
+            parsed.pages.append(hit.page)
+            problems.extend(hit.warnings)
+            parsed.listings[source.path] = hit.listing
             parsed.from_cache.add(source.path)
         else:
             if text is None:
@@ -166,7 +167,7 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
             fresh.append((key, page, [p for p in page_problems if p.level == "warning"]))
     if cache is not None:
         parsed.listings.update(cache.store_pages(fresh, keep=set(parsed.hashes)))
-        cache.store_file_hashes({s.path: (s.stamp, parsed.hashes[s.path]) for s, _ in files.pages if s.path in parsed.hashes})
+        cache.store_file_hashes({s.path: FileStamp(s.stamp, parsed.hashes[s.path]) for s, _ in files.pages if s.path in parsed.hashes})
     # Workers finish in any order; the site must not depend on it.
     parsed.pages.sort(key=lambda p: p.source)
     return parsed

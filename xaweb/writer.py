@@ -12,14 +12,36 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Protocol
 
 TMP_SUFFIX = ".xaweb-tmp"
 OLD_SUFFIX = ".xaweb-old"
 
 
+class Sink(Protocol):
+    """Where rendered bytes go: the one way outputs are written."""
+
+    parallel_safe: bool  # whether worker processes may write into it
+
+    def write(self, rel_path: str, data: bytes) -> None: ...
+
+
+class MemoryOutput:
+    """A sink that keeps the files in memory (`xaweb check`)."""
+
+    parallel_safe = False
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def write(self, rel_path: str, data: bytes) -> None:
+        self.files[rel_path] = data
+
+
 class StagedOutput:
-    """A staging folder beside `target`; `commit()` swaps it in, `discard()` removes it."""
+    """A staging folder beside `target`; `swap()` or `apply()` puts it in place, `discard()` removes it."""
+
+    parallel_safe = True  # each file is written whole by one process
 
     def __init__(self, target: Path):
         self.target = target

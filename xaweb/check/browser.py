@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..render.kinds import KINDS
 from .model import OUTPUT_PREFIX, Built, Finding, line_of
 
 
@@ -59,25 +60,17 @@ def sample_outputs(built: Built) -> list:
     """One HTML output of each kind: the templates are what differ between pages."""
     site = built.site
     assert site is not None
-    kinds = {p.source: p.kind for p in site.pages + site.root_pages}
     chosen: dict[tuple, object] = {}
     for out in built.outputs:
-        if out.path not in built.rendered or not out.path.endswith(".html"):
-            continue
-        if out.kind == "page":
-            key: tuple = (out.kind, kinds[out.subject])
-        elif out.kind in ("list", "doc_filter"):
-            key = (out.kind, site.section(out.subject).info.kind)  # type: ignore[union-attr]
-        else:
-            key = (out.kind,)
-        chosen.setdefault(key, out)
+        if out.path in built.rendered and out.path.endswith(".html"):
+            chosen.setdefault(KINDS[out.kind].sample_key(site, out), out)
     return list(chosen.values())
 
 
 def _serve(built: Built, base_path: str) -> ThreadingHTTPServer:
     """The built site over HTTP on 127.0.0.1, from memory; resized copies answer with their original."""
     files: dict[str, bytes | Path] = {url.lstrip("/"): path for url, path in built.static.items()}
-    files.update((o.path, built.static[o.subject]) for o in built.outputs if o.kind == "image" and o.subject in built.static)
+    files.update((o.path, built.static[o.subject]) for o in built.outputs if KINDS[o.kind].derived and o.subject in built.static)
     files.update(built.rendered)
 
     class Handler(BaseHTTPRequestHandler):
@@ -137,7 +130,8 @@ def _run(built: Built, executable: str, axe: str) -> list[Finding]:
     from playwright.sync_api import sync_playwright
 
 
-    base_path = urlsplit(built.site.config.base_url).path.rstrip("/")  # type: ignore[union-attr]
+    assert built.site is not None  # only a site that was built is opened in a browser
+    base_path = urlsplit(built.site.config.base_url).path.rstrip("/")
     server = _serve(built, base_path)
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     findings: list[Finding] = []

@@ -29,11 +29,13 @@ from ..content.model import DOCUMENT, Page, Site
 from ..content.parse import PageError, split_front_matter
 from ..discover import STATIC_DIR
 from ..errors import BuildError, Problem, Problems
+from ..parallel import render_many
 from ..prepare import gather, prepare
 from ..regulations import load_regulations, section_map
 from ..render.filters import filesize
-from ..render.plan import Output
+from ..render.kinds import KINDS
 from ..vietnamese import VN_TZ, format_date
+from ..writer import MemoryOutput
 from ..yamltext import LineFinder
 from .browser import browser_findings
 from .links import BuiltSite, find_problems, scan_outputs
@@ -60,8 +62,6 @@ def _build_in_memory(site_dir: Path, now: datetime, problems: Problems) -> Built
     (offline): check never touches the network and writes nothing, yet sees
     every page the last build published from them.
     """
-    from ..render.renderer import Renderer, RenderError  # Jinja: only once something is rendered
-
     built = Built(site_dir=site_dir)
 
     def record(exc: BuildError) -> None:
@@ -82,14 +82,12 @@ def _build_in_memory(site_dir: Path, now: datetime, problems: Problems) -> Built
     built.site, built.outputs = prepared.site, prepared.outputs
     if problems.errors:
         return built  # rendering a site with missing pages would only add noise
-    renderer = Renderer(prepared.site, inputs.template_dirs, site_dir)
-    for out in prepared.outputs:
-        if out.kind == "image":
-            continue  # resizing is the build's job; the copies' URLs are known from the plan
-        try:
-            built.rendered[out.path] = renderer.render(out)
-        except RenderError as exc:
-            problems.items.append(exc.problem)
+    memory = MemoryOutput()
+    # Resizing is the build's job; the copies' URLs are known from the plan.
+    rendered = [out for out in prepared.outputs if not KINDS[out.kind].derived]
+    for _, render_problems in render_many(prepared.site, inputs.template_dirs, site_dir, memory, rendered, 1, lambda n: None):
+        problems.extend(render_problems)
+    built.rendered = memory.files
     return built
 
 
@@ -141,7 +139,7 @@ def section_findings(site: Site, now: datetime) -> list[Finding]:
         if rule.required and section is None:
             message = f"thiếu chuyên mục bắt buộc “{rule.title}” (thư mục content/{rule.path}/): {rule.description}"
             findings.append(Finding(where, None, "error", "missing-section", message, rule.rule))
-        elif rule.required and not pages and not section.info.intro_html:  # type: ignore[union-attr]
+        elif rule.required and not pages and section is not None and not section.info.intro_html:
             message = f"chuyên mục bắt buộc “{rule.title}” chưa có bài nào: {rule.description}"
             findings.append(Finding(where, None, "error", "empty-section", message, rule.rule))
         dates = [p.lastmod for p in pages if p.lastmod]
@@ -188,18 +186,19 @@ def link_findings(built: Built) -> list[Finding]:
     assert site is not None
     html = {path: data.decode("utf-8") for path, data in built.rendered.items() if path.endswith(".html")}
     files = {o.path for o in built.outputs} | {url.lstrip("/") for url in built.static}
-    target = BuiltSite(files, site.config.base_url, scan_outputs(html))  # type: ignore[attr-defined]
+    target = BuiltSite(files, site.config.base_url, scan_outputs(html))
     by_path = {o.path: o for o in built.outputs}
     hits = find_problems({path: by_path[path].url for path in html}, target)
 
     findings: list[Finding] = []
     shared: dict[tuple[str, str], list] = {}  # (code, target) -> [first finding, count] for template-made problems
     for hit in hits:
-        source = _source_of(site, by_path[hit.output])
+        out = by_path[hit.output]
+        source = KINDS[out.kind].source(site, out)
         line = line_of(_text(built, source), [hit.target, hit.target.removeprefix(target.base_path)]) if source else None
         level = "warning" if hit.code == "missing-alt" else "error"
-        if line is not None:
-            findings.append(Finding(source, line, level, hit.code, hit.message))  # type: ignore[arg-type]
+        if source is not None and line is not None:
+            findings.append(Finding(source, line, level, hit.code, hit.message))
         else:  # from a template: it shows on many pages, say it once
             entry = shared.setdefault((hit.code, hit.target), [Finding(OUTPUT_PREFIX + hit.output, hit.line, level, hit.code, hit.message), 0])
             entry[1] += 1
@@ -207,18 +206,6 @@ def link_findings(built: Built) -> list[Finding]:
         findings.append(first if count == 1 else Finding(first.path, first.line, first.level, first.code,
                                                          f"{first.message} (gặp ở {count} trang; có lẽ do mẫu giao diện)"))
     return findings
-
-
-def _source_of(site: Site, out: Output) -> str | None:
-    """The content file whose text an output shows: a page's file, a section's or the home page's _index.md."""
-    if out.kind == "page":
-        return out.subject
-    if out.kind in ("list", "doc_filter") and out.number == 1:
-        section = site.section(out.subject)
-        return section.info.source if section else None
-    if out.kind == "home":
-        return "content/_index.md"
-    return None
 
 
 def _dedupe(findings: list[Finding]) -> tuple[Finding, ...]:

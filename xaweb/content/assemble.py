@@ -13,6 +13,7 @@ from datetime import time as dt_time
 from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
+from ..config import SiteConfig
 from ..errors import Problem
 from ..urls import RESERVED_TOP
 from ..vietnamese import collation_key, slugify
@@ -21,7 +22,7 @@ from .model import Page, Section, SectionInfo, Site, Tag
 _ROOT_LINK = re.compile(r'(<[a-z][^<>]*?\s(?:href|src)=")/(?!/)')  # inside a tag, not in escaped text
 
 
-def _newest_first(page: Page) -> tuple:
+def _newest_first(page: Page) -> tuple[float, str]:
     stamp = page.date.timestamp() if page.date else float("-inf")
     return (-stamp, page.source)
 
@@ -36,7 +37,7 @@ def sort_pages(pages: Iterable[Page], order: str) -> list[Page]:
 
 
 def assemble_site(
-    config: object,
+    config: SiteConfig,
     infos: Mapping[str, SectionInfo],
     pages: Iterable[Page],
     build_time: datetime,
@@ -47,8 +48,10 @@ def assemble_site(
     """-> (site, problems). `static_files` maps URL paths ('/files/a.pdf') to sizes."""
     static_files = static_files or {}
     problems: list[Problem] = []
-    base_path = urlsplit(getattr(config, "base_url", "")).path.rstrip("/")
-    committee = getattr(config, "committee", "")  # the default issuer of documents
+    # getattr with defaults: tests pass stand-ins that lack these attributes.
+    base_url: str = getattr(config, "base_url", "")
+    base_path = urlsplit(base_url).path.rstrip("/")
+    committee: str = getattr(config, "committee", "")  # the default issuer of documents
     published = [_finish(p, build_time, static_files, base_path, committee, problems) for p in pages if drafts or not p.draft]
     published = _drop_collisions(published, problems)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import markdown
 import nh3
@@ -27,7 +28,7 @@ EXTENSIONS = [
     "markdown.extensions.abbr",
     "markdown.extensions.sane_lists",
 ]
-EXTENSION_CONFIGS = {
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "markdown.extensions.toc": {
         # Same slugs for heading anchors as for URLs: readable, ASCII, stable.
         "slugify": lambda value, separator: _slug(value),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from ..config import SiteConfig
 from ..urls import tag_url
 from ..vietnamese import collation_key, slugify
 
@@ -215,23 +216,82 @@ class ImageInfo:
     key: str = field(default="", repr=False, compare=False)
 
 
+# --- from the source information system (sources/ reads and merges them) ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    id: str  # the feed's own id/guid, else its link: the key for de-duplication
+    title: str  # plain text
+    link: str | None = None  # the original, absolute http(s)
+    date: datetime | None = None
+    updated: datetime | None = None
+    summary: str = ""  # plain text
+    content_html: str = ""  # sanitised full text; "" when the feed carries only a summary
+    categories: tuple[str, ...] = ()
+    priority: str | None = None  # NORMAL, PRIORITY or URGENT; None: the source's default
+    level: int | None = None  # disaster risk level 1–5 (Decision 18/2021/QĐ-TTg)
+    expires: datetime | None = None
+    area: str = ""
+    instruction: str = ""
+    # Set by merge.
+    source: str = ""  # the source's name, shown as attribution
+    target: str = ""  # section path or HOME
+    url: str | None = None  # its own page on this site, when it has one
+
+    @property
+    def lastmod(self) -> datetime | None:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One CAP 1.2 message (or an urgent item raised to an alert), reduced to what the banner shows."""
+
+    id: str  # "sender,identifier": unique per CAP sender
+    headline: str
+    sent: datetime
+    msg_type: str = "Alert"  # Alert, Update, Cancel
+    status: str = "Actual"  # only Actual messages are shown or may replace others
+    references: tuple[str, ...] = ()  # ids of the earlier messages an Update or Cancel replaces
+    sender: str = ""  # CAP <sender>; "" for an item raised to an alert, which can replace nothing
+    event: str = ""
+    area: str = ""
+    severity: str = "Unknown"  # CAP: Extreme, Severe, Moderate, Minor, Unknown
+    urgency: str = "Unknown"  # CAP: Immediate, Expected, Future, Past, Unknown
+    certainty: str = "Unknown"
+    level: int | None = None  # disaster risk level 1–5 (Decision 18/2021/QĐ-TTg)
+    description: str = ""
+    instruction: str = ""
+    expires: datetime | None = None
+    link: str | None = None
+    sender_name: str = ""
+    source: str = ""  # set by merge
+
+
+
 @dataclass(frozen=True)
 class Site:
-    config: object  # xaweb.config.SiteConfig (kept loose to avoid an import cycle)
+    config: SiteConfig
     build_time: datetime
     home_intro_html: str
     sections: tuple[Section, ...]  # menu order
     pages: tuple[Page, ...]  # every published page, sorted newest first
     tags: tuple[Tag, ...]  # Vietnamese A–Z
     root_pages: tuple[Page, ...] = field(default=())  # pages at content/*.md
-    # From source feeds (xaweb.sources.model, kept loose: content does not import sources).
-    feed_items: tuple = field(default=())  # FeedItem, newest first
-    alerts: tuple = field(default=())  # Alert active at build time, most severe first
+    # From source feeds (merged by xaweb.sources.merge).
+    feed_items: tuple[FeedItem, ...] = field(default=())  # newest first
+    alerts: tuple[Alert, ...] = field(default=())  # active at build time, most severe first
     images: dict[str, ImageInfo] = field(default_factory=dict)  # by URL: the local images pages and config show
 
     @cached_property
     def section_map(self) -> dict[str, Section]:
         return {s.path: s for s in self.sections}
+
+    @cached_property
+    def page_map(self) -> dict[str, Page]:
+        """Every page by its source."""
+        return {p.source: p for p in self.pages + self.root_pages}
 
     def section(self, path: str) -> Section | None:
         return self.section_map.get(path)

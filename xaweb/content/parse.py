@@ -200,7 +200,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
     if any(not slugify(t) for t in tags):
         problems.append(finder.problem(("tags",), "chủ đề không có chữ hoặc số nào bị bỏ qua", "warning"))
         tags = tuple(t for t in tags if slugify(t))
-    title = values.get("title")
+    title: str = values.get("title") or ""  # "" when missing: an error, so no page is made
     if not title:
         problems.append(Problem(source, finder.offset + 1 if finder.offset else 1, "thiếu 'title' (tiêu đề trang)"))
     document = procedure = None
@@ -209,7 +209,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
     elif kind == PROCEDURE:
         procedure = _procedure(kind_values, finder, source, problems)
 
-    slug = values.get("slug") or slugify(title or "")
+    slug = values.get("slug") or slugify(title)
     if "slug" in values and slugify(slug) != slug:
         problems.append(finder.problem(("slug",), f"'slug': '{slug}' chỉ được gồm chữ thường không dấu, số và dấu gạch ngang"))
     elif title and not slug:

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import yaml
 
+from ..config import SiteConfig
 from ..digests import digest
 from ..errors import BuildError, Problem
 from ..i18n import Translator
@@ -147,12 +148,12 @@ def export_sources(export: dict, site_id: str, label: Callable[[str], str]) -> l
 # --- for build.py -------------------------------------------------------------------
 
 
-def build_sources(data: dict | None, config: object, where: str) -> list[QaSource]:
+def build_sources(data: dict | None, config: SiteConfig, where: str) -> list[QaSource]:
     """The export loaded by `fetch.load_export` -> sources, or BuildError naming `where` it came from."""
     if data is None:
         return []
     try:
-        return export_sources(data, config.qa.site_id, Translator(config.language))  # type: ignore[attr-defined]
+        return export_sources(data, config.qa.site_id, Translator(config.language))
     except ExportError as exc:
         raise BuildError([Problem(where, None, f"tệp xuất hỏi đáp: {exc}")]) from None
 
@@ -160,7 +161,8 @@ def build_sources(data: dict | None, config: object, where: str) -> list[QaSourc
 def parse_sources(sources: list[QaSource], infos: dict[str, SectionInfo]) -> tuple[list[tuple[Page, str]], list[Problem]]:
     """Parse like content files -> ([(page, digest of its text)], problems). Adds a missing section to `infos`."""
     md = make_markdown()
-    pages, problems = [], []
+    pages: list[tuple[Page, str]] = []
+    problems: list[Problem] = []
     for src in sources:
         info = infos.setdefault(src.section, parse_section(None, None, src.section, md))
         try:

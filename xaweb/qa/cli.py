@@ -11,18 +11,24 @@ import json
 import sys
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
 
 import click
 
 from . import core, service
 from .core import Account, QaError, Site
 
+if TYPE_CHECKING:  # for annotations only: commands import the store when they open it
+    from .store import Store
+
+T = TypeVar("T")
+
 DB_OPTION = click.option("--db", envvar="XAWEB_QA_DB", required=True, metavar="URL",
                          help="Cơ sở dữ liệu: sqlite:///đường/dẫn.sqlite3, đường dẫn tệp, hoặc postgresql://… (biến XAWEB_QA_DB).")
 SITE_OPTION = click.option("--site", "site_id", required=True, help="Mã trang (site id) trên máy chủ hỏi đáp.")
 
 
-def _store(db: str):
+def _store(db: str) -> Store:
     from .backends import open_store
 
     try:
@@ -31,7 +37,7 @@ def _store(db: str):
         _missing(exc)
 
 
-def _missing(exc: ImportError) -> None:
+def _missing(exc: ImportError) -> NoReturn:
     _fail(f"Thiếu gói {exc.name}: máy chủ hỏi đáp cần cài thêm: pip install \"xaweb[qa]\"")
 
 
@@ -39,12 +45,12 @@ def _actor() -> str:
     return f"cli:{getpass.getuser()}"
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.secho(message, fg="red", err=True)
     sys.exit(1)
 
 
-def _run(db: str, action):
+def _run(db: str, action: Callable[[Store], T]) -> T:
     """Open the store, run `action(store)`, turn a QaError into a message and exit code 1."""
     store = _store(db)
     try:
@@ -59,7 +65,8 @@ def _run(db: str, action):
 def parse_limits(values: tuple[str, ...]) -> core.Limits:
     """'ip_questions=1000/60', 'min_seconds=0' … -> Limits."""
     known = {f.name for f in fields(core.Limits)}
-    changes: dict[str, object] = {}
+    # Any: the field is named at run time, and the value's shape comes from the text, as before.
+    changes: dict[str, Any] = {}
     for item in values:
         name, _, value = item.partition("=")
         if name not in known:
@@ -72,7 +79,7 @@ def parse_limits(values: tuple[str, ...]) -> core.Limits:
                 changes[name] = int(value) if name == "body_bytes" else float(value)
         except ValueError:
             raise click.BadParameter(f"'{item}': giá trị không hợp lệ (ví dụ: ip_questions=5/600, min_seconds=3)") from None
-    return replace(core.Limits(), **changes)  # type: ignore[arg-type]
+    return replace(core.Limits(), **changes)
 
 
 @click.group("qa")
@@ -90,18 +97,20 @@ def qa() -> None:
 def serve(db: str, host: str, port: int, threads: int, trusted_proxy: str | None, limits: tuple[str, ...]) -> None:
     """Chạy máy chủ hỏi đáp (WSGI, waitress)."""
     try:
-        import waitress
+        from waitress.server import create_server  # what waitress.create_server is; typed there
 
         from .app import QaConfig, create_app
     except ImportError as exc:
         _missing(exc)
 
     app = create_app(QaConfig(db=db, limits=parse_limits(limits)))
-    proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}} if trusted_proxy else {}
+    # waitress types its adjustment keywords as Any
+    proxy: dict[str, Any] = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}} if trusted_proxy else {}
     # poll(), not select(): select() fails past file descriptor 1024, which a busy province server reaches.
-    server = waitress.create_server(app, host=host, port=port, threads=threads, max_request_body_size=1024 * 1024,
-                                    ident="xaweb-qa", asyncore_use_poll=True, **proxy)
-    click.echo(f"Máy chủ hỏi đáp đang chạy tại http://{host}:{server.effective_port}/ (Ctrl+C để dừng)", err=True)
+    server = create_server(app, host=host, port=port, threads=threads, max_request_body_size=1024 * 1024,
+                           ident="xaweb-qa", asyncore_use_poll=True, **proxy)
+    port_now = server.effective_port  # type: ignore[union-attr]  # set by BaseWSGIServer.__init__; missing from the stubs
+    click.echo(f"Máy chủ hỏi đáp đang chạy tại http://{host}:{port_now}/ (Ctrl+C để dừng)", err=True)
     try:
         server.run()
     finally:
@@ -139,7 +148,7 @@ def site_add(db: str, site_id: str, url: str, name: str, origins: tuple[str, ...
     if not url.startswith(("https://", "http://")):
         _fail("--url phải bắt đầu bằng https://")
 
-    def action(store):
+    def action(store: Store) -> str | None:
         old = store.site(site_id)
         site = Site(site_id, url.rstrip("/"), core.clean_text(name), tuple(origins), retention_days, old.export_token_hash if old else "")
         store.put_site(site)
@@ -300,8 +309,9 @@ def erase_command(db: str, site_id: str, question_id: int | None, code: str | No
         found = _run(db, lambda s: s.question_by_code(site_id, normalized)) if normalized else None
         if found is None:
             _fail("Cần số câu hỏi hoặc --code đúng.")
+        assert found.id is not None  # read back from the database, so it has its id
         question_id = found.id
-    _moderate(db, site_id, question_id, "erase", {})  # type: ignore[arg-type]
+    _moderate(db, site_id, question_id, "erase", {})
 
 
 @qa.command("purge")

@@ -26,7 +26,7 @@ import unicodedata
 from collections import deque
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 # Site paths the endpoint and the theme agree on (slugs from REGULATIONS.md).
 from ..urls import PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECTION, RATINGS_SECTION, THANKS_SLUG  # noqa: E402,F401
@@ -410,7 +410,7 @@ class RateLimiter:
     on their own (run one process, many threads, as `xaweb qa serve` does).
     """
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()

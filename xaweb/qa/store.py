@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any, Iterator, Sequence
 
@@ -84,6 +84,12 @@ class Store(ABC):
     @abstractmethod
     def _time_out(self, value: Any) -> datetime | None: ...
 
+    def _time(self, value: Any) -> datetime:
+        """A NOT NULL timestamp column: never None."""
+        stamp = self._time_out(value)
+        assert stamp is not None, "NULL in a NOT NULL timestamp column"
+        return stamp
+
     @abstractmethod
     def _unique_violation(self, exc: Exception) -> bool:
         """Whether a failed insert broke a unique constraint (and nothing else)."""
@@ -146,7 +152,9 @@ class Store(ABC):
             return bytes.fromhex(row[0])
         value = secrets.token_hex(32)
         self._write("INSERT INTO settings (key, value) VALUES ('form_secret', ?) ON CONFLICT (key) DO NOTHING", (value,))
-        return bytes.fromhex(self._one("SELECT value FROM settings WHERE key = 'form_secret'")[0])  # type: ignore[index]
+        row = self._one("SELECT value FROM settings WHERE key = 'form_secret'")
+        assert row is not None, "written just above, by this process or another"
+        return bytes.fromhex(row[0])
 
     # --- sites ---------------------------------------------------------------------------
 
@@ -169,12 +177,18 @@ class Store(ABC):
         values = [getattr(q, c) for c in columns]
         return [self._time_in(v) if c in Q_TIMES else int(v) if isinstance(v, bool) else v for c, v in zip(columns, values)]
 
-    def _q_row(self, row: Sequence) -> Question:
-        values = {c: (self._time_out(v) if c in Q_TIMES else v) for c, v in zip(Q_COLUMNS, row)}
-        values["publish_name"] = bool(values["publish_name"])
-        for c in ("title", "public_question", "answer", "office", "reject_reason", "question"):
-            values[c] = values[c] or ""
-        return Question(**values)
+    def _q_row(self, row: Sequence[Any]) -> Question:
+        """A row selected as Q_COLUMNS, in order; NULL text columns come back as ""."""
+        v = dict(zip(Q_COLUMNS, row))
+        return Question(
+            site=v["site"], code=v["code"], status=v["status"], topic=v["topic"], question=v["question"] or "",
+            received_at=self._time(v["received_at"]), consent_at=self._time(v["consent_at"]), nonce=v["nonce"],
+            name=v["name"], contact=v["contact"], publish_name=bool(v["publish_name"]), dedup_key=v["dedup_key"],
+            id=v["id"], title=v["title"] or "", public_question=v["public_question"] or "", answer=v["answer"] or "",
+            office=v["office"] or "", reject_reason=v["reject_reason"] or "",
+            answered_at=self._time_out(v["answered_at"]), published_at=self._time_out(v["published_at"]),
+            rejected_at=self._time_out(v["rejected_at"]), erased_at=self._time_out(v["erased_at"]),
+        )
 
     def add_question(self, q: Question) -> Question:
         """Insert and commit; a replayed token or the same question again raises Duplicate (409)."""
@@ -188,7 +202,7 @@ class Store(ABC):
             if not self._unique_violation(exc):
                 raise
             raise self._which_duplicate(q) from None
-        return Question(**{**{c: getattr(q, c) for c in Q_COLUMNS}, "id": new_id})
+        return replace(q, id=new_id)
 
     def _which_duplicate(self, q: Question) -> Duplicate:
         """Which rule a refused insert broke, asked in this order (a replay breaks both; the databases
@@ -262,7 +276,7 @@ class Store(ABC):
 
     def ratings(self, site: str, limit: int = 100) -> list[Rating]:
         rows = self._all(f"SELECT site, score, created_at, nonce, comment, id FROM ratings WHERE site = ? ORDER BY id DESC LIMIT {int(limit)}", (site,))
-        return [Rating(r[0], int(r[1]), self._time_out(r[2]), r[3], r[4], r[5]) for r in rows]  # type: ignore[arg-type]
+        return [Rating(r[0], int(r[1]), self._time(r[2]), r[3], r[4], r[5]) for r in rows]
 
     def erase_rating_comments(self, site: str, before: datetime) -> int:
         return self._write("UPDATE ratings SET comment = NULL WHERE site = ? AND created_at < ? AND comment IS NOT NULL",
@@ -295,7 +309,7 @@ class Store(ABC):
         row = self._one("SELECT s.token_hash, s.username, s.site, s.csrf, s.expires_at FROM sessions s "
                         "JOIN accounts a ON a.username = s.username AND a.site = s.site AND a.disabled = 0 "
                         "WHERE s.token_hash = ?", (token_hash,))
-        return Session(row[0], row[1], row[2], row[3], self._time_out(row[4])) if row else None  # type: ignore[arg-type]
+        return Session(row[0], row[1], row[2], row[3], self._time(row[4])) if row else None
 
     def delete_session(self, token_hash: str) -> None:
         self._write("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
@@ -311,4 +325,4 @@ class Store(ABC):
 
     def access_log(self, site: str, limit: int = 200) -> list[tuple[datetime, str, int | None, str]]:
         rows = self._all(f"SELECT at, actor, question_id, action FROM access_log WHERE site = ? ORDER BY id DESC LIMIT {int(limit)}", (site,))
-        return [(self._time_out(r[0]), r[1], r[2], r[3]) for r in rows]  # type: ignore[misc]
+        return [(self._time(r[0]), r[1], r[2], r[3]) for r in rows]

@@ -18,7 +18,6 @@ edit to a page's body alone re-renders that page and no list.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from pathlib import Path
 from typing import Iterable
@@ -27,15 +26,12 @@ import jinja2
 from jinja2 import meta
 
 from .. import __version__
-from ..digests import digest, digest_all
 from ..content.model import Page, Site
+from ..digests import digest, digest_all
 from ..i18n import load_catalog
-from . import machine
+from .kinds import KINDS
 from .pictures import config_images, page_images
-from .plan import (
-    PAGE_TEMPLATES, Output, feed_pages, home_blocks, home_source_items, list_source_items, list_template, listing,
-    output_lastmod, per_page,
-)
+from .plan import Output
 
 
 def listing_digest(page: Page, parsed: str, images: dict | None = None) -> str:
@@ -51,8 +47,9 @@ SITE_WIDE = {"pages", "listed_pages", "root_pages", "tags", "lastmod", "listed",
 
 
 def _reads_site_wide(ast: jinja2.nodes.Template) -> bool:
-    for node in ast.find_all(jinja2.nodes.Getattr):
+    for found in ast.find_all(jinja2.nodes.Getattr):
         attrs = []
+        node: jinja2.nodes.Node | None = found
         while isinstance(node, (jinja2.nodes.Getattr, jinja2.nodes.Call, jinja2.nodes.Getitem, jinja2.nodes.Filter)):
             if isinstance(node, jinja2.nodes.Getattr):
                 attrs.append(node.attr)
@@ -99,8 +96,8 @@ class TemplateDigests:
                 ast = self.env.parse(source)
             except jinja2.TemplateSyntaxError:
                 return data, set(), True  # rendering reports it, with its line
-            refs = list(meta.find_referenced_templates(ast))
-            self.facts[key] = (tuple(sorted(r for r in refs if r)), None in refs, _reads_site_wide(ast))
+            found = list(meta.find_referenced_templates(ast))
+            self.facts[key] = (tuple(sorted(r for r in found if r)), None in found, _reads_site_wide(ast))
         refs, dynamic, wide = self.facts[key]
         # A dynamic reference could be any template: depend on all of them.
         return data, set(self.loader.list_templates()) if dynamic else set(refs), wide
@@ -129,76 +126,28 @@ class Fingerprints:
         self.templates = TemplateDigests(template_dirs, template_facts)
         self.source_hashes = source_hashes  # source -> hash of its text
         self.listings = listings  # source -> listing digest
-        self.by_source = {p.source: p for p in site.pages + site.root_pages}
         config = site.config
         sections = [(s.info, s.children) for s in site.sections]
-        catalog = sorted(load_catalog(config.language).items())  # type: ignore[attr-defined]
+        catalog = sorted(load_catalog(config.language).items())
         self.chrome = digest(__version__, pickle.dumps(config), sections, catalog, [site.images.get(u) for u in config_images(config)],
                              site.alerts)  # the alert banner is on every HTML page
         self._everything: str | None = None
 
-    def _template(self, name: str) -> tuple[str, str | None]:
+    def template(self, name: str) -> tuple[str, str | None]:
         template, site_wide = self.templates(name)
         if not site_wide:
             return template, None
         if self._everything is None:
             site = self.site
-            self._everything = digest(self._of(site.pages + site.root_pages), [(t.slug, t.name) for t in site.tags], site.lastmod,
+            self._everything = digest(self.of(site.pages + site.root_pages), [(t.slug, t.name) for t in site.tags], site.lastmod,
                                       site.feed_items)
         return template, self._everything
 
-    def _of(self, pages: Iterable[Page]) -> str:
+    def of(self, pages: Iterable[Page]) -> str:
         return digest_all(self.listings[p.source] for p in pages)
 
-    def _bodies(self, pages: Iterable[Page]) -> str:
+    def bodies(self, pages: Iterable[Page]) -> str:
         return digest_all(self.source_hashes[p.source] for p in pages)
 
     def __call__(self, out: Output) -> str:
-        if out.kind == "page":  # the bulk of a site, so one flat digest; its lastmod is in its listing digest
-            page = self.by_source[out.subject]
-            template, everything = self._template(PAGE_TEMPLATES.get(page.kind, "page.html"))
-            return digest("page", self.chrome, template, everything, self.source_hashes[page.source], self.listings[page.source])
-        return digest(self._data(out), output_lastmod(self.site, out))
-
-    def _data(self, out: Output) -> str:
-        site, kind = self.site, out.kind
-        if kind in ("list", "doc_filter", "tag"):
-            pages, size = listing(site, out), per_page(site, out)
-            shown = pages[(out.number - 1) * size : out.number * size]
-            if kind == "tag":
-                # A tag's name is its first spelling among the pages: it can change with no page edited.
-                template, extra = "tag.html", site.tag_map[out.subject].name
-            else:
-                section = site.section(out.subject)
-                template = list_template(section)  # type: ignore[arg-type]
-                # Document lists link to every type and year of the section.
-                extra = [(k, title, len(ps)) for k, (title, ps) in section.document_filters.items()]  # type: ignore[union-attr]
-            return digest(kind, out.url, self.chrome, self._template(template), len(pages), self._of(shown), extra,
-                          list_source_items(site, out))
-        if kind == "home":
-            blocks = [self._of(b) for b in home_blocks(site).values()]
-            return digest(kind, self.chrome, self._template("home.html"), site.home_intro_html, blocks, site.lastmod,
-                          home_source_items(site))
-        if kind in ("rss", "atom"):
-            tag = site.tag_map[out.subject[4:]].name if out.subject.startswith("tag:") else None
-            pages = feed_pages(site, out)
-            bodies = self._bodies(pages) if site.config.feeds.full_content else None  # type: ignore[attr-defined]
-            return digest(kind, out.url, self.chrome, tag, self._of(pages), bodies, site.lastmod)
-        if kind in ("sitemap", "sitemap_xml", "tags"):
-            template = {"sitemap": "sitemap.html", "tags": "tags.html"}.get(kind)
-            every = self._of(site.pages + site.root_pages)
-            return digest(kind, self.chrome, template and self._template(template), every, [(t.slug, t.name, len(t.pages)) for t in site.tags])
-        if kind == "not_found":
-            return digest(kind, self.chrome, self._template("404.html"))
-        if kind == "theme_page":  # shows the config (in the chrome) and nothing else
-            return digest(kind, out.url, self.chrome, self._template(out.subject))
-        if kind == "feed_item":
-            item = next(i for i in site.feed_items if i.id == out.subject)
-            return digest(kind, out.url, self.chrome, self._template("feed_item.html"), item)
-        if kind == "alerts_json":
-            return digest(kind, site.alerts)
-        if kind == "manifest":  # base_url and the rest of config are in the chrome
-            return digest(kind, self.chrome, machine.manifest_document(site, str))
-        if kind == "image":  # made from the photo alone, whatever the site around it
-            return digest(kind, out.url, site.images[out.subject].key)
-        return digest(kind, self.chrome)  # robots.txt
+        return KINDS[out.kind].fingerprint(self, out)

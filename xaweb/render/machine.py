@@ -64,19 +64,19 @@ def manifest_document(site: Site, absurl: Callable[[str], str]) -> dict[str, Any
         "version": SCHEMA_VERSION,
         "generator": f"xaweb {__version__}",
         "commune": {
-            "name": config.name, "kind": config.kind, "full_name": config.full_name,  # type: ignore[attr-defined]
-            "code": config.code, "province": config.province,  # type: ignore[attr-defined]
-            "title": config.site_title, "governing_body": config.committee,  # type: ignore[attr-defined]
-            "base_url": config.base_url, "language": config.language,  # type: ignore[attr-defined]
-            "contact": {"address": config.contact.address, "phone": config.contact.phone,  # type: ignore[attr-defined]
-                        "email": config.contact.email, "hotline": config.contact.hotline},  # type: ignore[attr-defined]
+            "name": config.name, "kind": config.kind, "full_name": config.full_name,
+            "code": config.code, "province": config.province,
+            "title": config.site_title, "governing_body": config.committee,
+            "base_url": config.base_url, "language": config.language,
+            "contact": {"address": config.contact.address, "phone": config.contact.phone,
+                        "email": config.contact.email, "hotline": config.contact.hotline},
         },
         "last_updated": _iso(site.lastmod),
         "pages": len(site.listed_pages),
         "feeds": {"rss": absurl("/rss.xml"), "atom": absurl("/atom.xml"), "alerts": absurl("/alerts.json")},
         "sections": sections,
-        "sources": [{"name": s.name, "target": s.target, "items": counts.get(s.name, 0)} for s in config.sources],  # type: ignore[attr-defined]
+        "sources": [{"name": s.name, "target": s.target, "items": counts.get(s.name, 0)} for s in config.sources],
         "alerts": len(site.alerts),
         "qa": {"section": QUESTIONS_SECTION, "answered": len(qa.listed), "last_updated": _iso(qa.lastmod),
-               "endpoint": config.qa.endpoint or None} if qa else None,  # type: ignore[attr-defined]
+               "endpoint": config.qa.endpoint or None} if qa else None,
     }

@@ -30,7 +30,7 @@ KEPT_ATTRIBUTES = ("id", "class", "title", "lang", "dir")  # an officer's own, o
 
 def is_local_image(url: str | None) -> bool:
     """A root-relative JPEG or PNG, the kind the build resizes."""
-    return bool(url) and url.startswith("/") and not url.startswith("//") and url.lower().endswith(RASTER_SUFFIXES)  # type: ignore[union-attr]
+    return url is not None and url.startswith("/") and not url.startswith("//") and url.lower().endswith(RASTER_SUFFIXES)
 
 
 def page_images(page: Page) -> tuple[str, ...]:

@@ -185,8 +185,9 @@ def _json_item(raw: dict, base: str) -> FeedItem | None:
     ident = text(_str(raw.get("id"))) or url
     if not title or not ident:
         return None
-    ext = raw.get("_xaweb") if isinstance(raw.get("_xaweb"), dict) else {}
-    tags = raw.get("tags") if isinstance(raw.get("tags"), list) else []
+    raw_ext, raw_tags = raw.get("_xaweb"), raw.get("tags")
+    ext: dict[Any, Any] = raw_ext if isinstance(raw_ext, dict) else {}
+    tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
     categories, priority, level = _tagged([text(_str(t)) for t in tags])
     return FeedItem(
         id=ident, title=title, link=url,

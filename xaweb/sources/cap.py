@@ -60,10 +60,10 @@ def alert_from_element(el: Element) -> Alert:
     info = next((i for i in infos if field(i, "language").lower().startswith("vi")), infos[0] if infos else None)
     # "sender,identifier,sent" triples separated by spaces.
     references = tuple(",".join(ref.split(",")[:2]) for ref in field(el, "references").split() if ref.count(",") >= 1)
-    base = dict(id=f"{sender},{identifier}", sender=sender, sent=sent, msg_type=msg_type, status=status or "Actual",
-                references=references)
+    alert_id, status = f"{sender},{identifier}", status or "Actual"
     if info is None:
-        return Alert(headline=text(field(el, "note")) or identifier, **base)
+        return Alert(id=alert_id, headline=text(field(el, "note")) or identifier, sent=sent, msg_type=msg_type,
+                     status=status, references=references, sender=sender)
 
     level = None
     for param in info.findall(ns + "parameter"):
@@ -84,5 +84,10 @@ def alert_from_element(el: Element) -> Alert:
         expires=parse_date(field(info, "expires")),
         link=safe_link(field(info, "web")),
         sender_name=field(info, "senderName"),
-        **base,
+        id=alert_id,
+        sent=sent,
+        msg_type=msg_type,
+        status=status,
+        references=references,
+        sender=sender,
     )

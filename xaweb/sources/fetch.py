@@ -32,13 +32,14 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Sequence
+from typing import IO, Any, Sequence
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
 
 from .. import __version__
-from ..config import CONFIG_FILE
+from ..config import CONFIG_FILE, Source, SourceSettings
 from ..errors import Problem
 from ..paths import CACHE_DIR, within
 from ..vietnamese import VN_TZ, slugify
@@ -68,7 +69,7 @@ class FetchSettings:
     user_agent: str = f"xaweb/{__version__} (+https://github.com/xaweb)"
 
     @classmethod
-    def from_config(cls, settings) -> "FetchSettings":
+    def from_config(cls, settings: SourceSettings) -> "FetchSettings":
         return cls(float(settings.connect_timeout), float(settings.read_timeout), float(settings.total_timeout),
                    settings.max_kb * 1024, settings.max_redirects)
 
@@ -110,43 +111,57 @@ class Response:
     last_modified: str = ""
 
 
-def _with_read_timeout(base: type, read_timeout: float) -> type:
-    class Connection(base):  # type: ignore[misc, valid-type]
-        def connect(self) -> None:
-            super().connect()  # bounded by the connect timeout
-            self.sock.settimeout(read_timeout)  # then every read is bounded by this one
+class _Connection(http.client.HTTPConnection):
+    """An HTTP connection whose reads, once connected, have their own timeout."""
 
-    return Connection
+    def __init__(self, host: str, *, read_timeout: float, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self.read_timeout = read_timeout
+
+    def connect(self) -> None:
+        super().connect()  # bounded by the connect timeout
+        self.sock.settimeout(self.read_timeout)  # then every read is bounded by this one
+
+
+class _HTTPSConnection(_Connection, http.client.HTTPSConnection):
+    """The same over TLS: `connect` wraps the socket first, then sets the read timeout on it."""
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
     def __init__(self, read_timeout: float):
         super().__init__()
-        self.connection = _with_read_timeout(http.client.HTTPConnection, read_timeout)
+        self.connection = partial(_Connection, read_timeout=read_timeout)
 
-    def http_open(self, req):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(self.connection, req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
     def __init__(self, read_timeout: float):
-        super().__init__(context=ssl.create_default_context())
-        self.connection = _with_read_timeout(http.client.HTTPSConnection, read_timeout)
+        context = ssl.create_default_context()
+        super().__init__(context=context)
+        self.ssl_context = context  # our own reference: urllib keeps its copy in an undocumented attribute
+        self.connection = partial(_HTTPSConnection, read_timeout=read_timeout)
 
-    def https_open(self, req):
-        return self.do_open(self.connection, req, context=self._context)
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self.connection, req, context=self.ssl_context)
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
-    def __init__(self, limit: int):
-        super().__init__()
-        self.max_redirections = limit  # urllib raises HTTPError beyond it, and on a loop
-        self.max_repeats = 1
+    max_repeats = 1  # class attributes in urllib, read through self
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: http.client.HTTPMessage, newurl: str) -> urllib.request.Request | None:
         if urlsplit(newurl).scheme.lower() not in ("http", "https"):
             raise HTTPError(newurl, code, "redirect to a scheme other than http(s)", headers, fp)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _redirects(limit: int) -> _Redirects:
+    class Limited(_Redirects):
+        max_redirections = limit  # urllib raises HTTPError beyond it, and on a loop
+
+    return Limited()
 
 
 def http_get(url: str, settings: FetchSettings, etag: str = "", last_modified: str = "", deadline: float | None = None) -> Response:
@@ -158,7 +173,7 @@ def http_get(url: str, settings: FetchSettings, etag: str = "", last_modified: s
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     opener = urllib.request.build_opener(_HTTPHandler(settings.read_timeout), _HTTPSHandler(settings.read_timeout),
-                                         _Redirects(settings.max_redirects))
+                                         _redirects(settings.max_redirects))
     too_big = f"nội dung lớn hơn giới hạn {settings.max_bytes // 1024} KB"
     try:
         with opener.open(urllib.request.Request(url, headers=headers), timeout=settings.connect_timeout) as resp:
@@ -301,11 +316,11 @@ def _fetch_linked(parsed: Parsed, known: dict[str, bytes], settings: FetchSettin
     return linked, failures
 
 
-def _warn(source, message: str) -> Problem:
+def _warn(source: Source, message: str) -> Problem:
     return Problem(CONFIG_FILE, None, f"nguồn tin '{source.name}' ({source.url}): {message}", "warning")
 
 
-def fetch_one(source, site_dir: Path, cache: SourceCache, settings: FetchSettings, offline: bool) -> tuple[SourceCopy, list[Problem]]:
+def fetch_one(source: Source, site_dir: Path, cache: SourceCache, settings: FetchSettings, offline: bool) -> tuple[SourceCopy, list[Problem]]:
     if not is_url(source.url):
         return _read_local(source, site_dir, settings)
     key = SourceCache.key(source.name, source.url)
@@ -317,10 +332,10 @@ def fetch_one(source, site_dir: Path, cache: SourceCache, settings: FetchSetting
     deadline = time.monotonic() + settings.total_timeout
     try:
         response = http_get(source.url, settings, cached.etag if cached else "", cached.last_modified if cached else "", deadline)
-        if response.status == 304 and cached is None:
-            raise FetchError("máy chủ trả 304 nhưng không có bản lưu")
         if response.status == 304:
-            data, response = cached.data, replace(response, url=cached.base)  # type: ignore[union-attr]
+            if cached is None:
+                raise FetchError("máy chủ trả 304 nhưng không có bản lưu")
+            data, response = cached.data, replace(response, url=cached.base)
         else:
             data = response.body
         parsed = parse_document(data, source.format, response.url)
@@ -335,7 +350,7 @@ def fetch_one(source, site_dir: Path, cache: SourceCache, settings: FetchSetting
     return SourceCopy(source.name, "unchanged" if unchanged else "fresh", digest, parsed, fetched), problems
 
 
-def _from_cache(source, cached: CachedCopy | None, failure: str = "") -> tuple[SourceCopy, list[Problem]]:
+def _from_cache(source: Source, cached: CachedCopy | None, failure: str = "") -> tuple[SourceCopy, list[Problem]]:
     """The last good copy (offline, or after `failure`), or nothing."""
     why = f"{failure}; " if failure else ""
     if cached is not None:
@@ -348,7 +363,7 @@ def _from_cache(source, cached: CachedCopy | None, failure: str = "") -> tuple[S
     return SourceCopy(source.name, "missing"), [_warn(source, f"{why}chưa có bản lưu nên nguồn này bị bỏ qua")]
 
 
-def _read_local(source, site_dir: Path, settings: FetchSettings) -> tuple[SourceCopy, list[Problem]]:
+def _read_local(source: Source, site_dir: Path, settings: FetchSettings) -> tuple[SourceCopy, list[Problem]]:
     path = within(site_dir, source.url)
     if path is None:
         return SourceCopy(source.name, "missing"), [Problem(CONFIG_FILE, None, f"nguồn tin '{source.name}' ({source.url}): tệp nằm ngoài thư mục trang "
@@ -368,7 +383,7 @@ def _read_local(source, site_dir: Path, settings: FetchSettings) -> tuple[Source
 # --- every source, concurrently ---------------------------------------------------
 
 
-def fetch_sources(sources: Sequence, site_dir: Path, settings: FetchSettings, offline: bool = False) -> FetchReport:
+def fetch_sources(sources: Sequence[Source], site_dir: Path, settings: FetchSettings, offline: bool = False) -> FetchReport:
     """One thread per source (up to MAX_WORKERS): the build waits for the slowest source, not the sum."""
     report = FetchReport()
     if not sources:

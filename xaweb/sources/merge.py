@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from ..config import CONFIG_FILE
+from ..config import CONFIG_FILE, Source
 from ..errors import Problem
 from ..vietnamese import VN_TZ, slugify, strip_diacritics
 from . import levels
@@ -41,9 +41,9 @@ def is_url(location: str) -> bool:
     return bool(re.match(r"https?://", location, re.I))
 
 
-def check_sources(sources: Sequence, section_paths: set[str]) -> list[Problem]:
+def check_sources(sources: Sequence[Source], section_paths: set[str]) -> list[Problem]:
     """Settings a build cannot honour; errors, since they are the site's own mistakes."""
-    problems = []
+    problems: list[Problem] = []
     for i, source in enumerate(sources):
         where = f"sources[{i}] ('{source.name}')"
 
@@ -88,7 +88,7 @@ def _folded(value: str) -> str:
     return " ".join(strip_diacritics(value).lower().split())
 
 
-def _wanted(item: FeedItem, source, now: datetime) -> bool:
+def _wanted(item: FeedItem, source: Source, now: datetime) -> bool:
     if not item.title:
         return False
     if item.expires and now >= item.expires:
@@ -106,7 +106,7 @@ def _wanted(item: FeedItem, source, now: datetime) -> bool:
     return True
 
 
-def _newest_first(item: FeedItem) -> tuple:
+def _newest_first(item: FeedItem) -> tuple[float, str]:
     stamp = item.lastmod.timestamp() if item.lastmod else float("-inf")
     return (-stamp, item.id)
 
@@ -176,7 +176,7 @@ def active_alerts(alerts: Sequence[Alert], now: datetime) -> tuple[Alert, ...]:
 # --- everything --------------------------------------------------------------------
 
 
-def merge(sources: Sequence, documents: Sequence[Parsed | None], now: datetime, alert_hours: int = 24) -> Merged:
+def merge(sources: Sequence[Source], documents: Sequence[Parsed | None], now: datetime, alert_hours: int = 24) -> Merged:
     """`documents[i]` is what source i gave (None: nothing usable)."""
     seen: set[str] = set()
     items: list[FeedItem] = []
@@ -212,7 +212,7 @@ def merge(sources: Sequence, documents: Sequence[Parsed | None], now: datetime, 
     return Merged(tuple(sorted(items, key=_newest_first)), active_alerts(alerts, now))
 
 
-def next_change(merged: Merged, sources: Sequence, now: datetime) -> datetime | None:
+def next_change(merged: Merged, sources: Sequence[Source], now: datetime) -> datetime | None:
     """The next moment time alone changes what the sources show (an item ages out, an alert expires)."""
     max_age = {s.name: s.max_age_days for s in sources}
     moments = [a.expires for a in merged.alerts if a.expires]

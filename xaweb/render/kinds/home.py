@@ -1,0 +1,27 @@
+"""The home page: the commune's identity, announcements, news, new documents, quick links, contacts."""
+
+from __future__ import annotations
+
+from ...content.model import Site
+from ..plan import Output, home_blocks, home_source_items
+from .base import Fingerprinting, Kind, Rendering, shown
+
+
+class HomeKind(Kind):
+    name = "home"
+
+    def plan(self, site: Site) -> list[Output]:
+        return [Output("index.html", "/", self.name)]
+
+    def fingerprint(self, fp: Fingerprinting, out: Output) -> str:
+        site = fp.site
+        blocks = [fp.of(b) for b in home_blocks(site).values()]
+        return shown(fp, out, fp.chrome, fp.template("home.html"), site.home_intro_html, blocks, site.lastmod, home_source_items(site))
+
+    def render(self, r: Rendering, out: Output) -> bytes:
+        site = r.site
+        return r.html("home.html", out, site.config.site_title, intro_html=site.home_intro_html,
+                      source_items=home_source_items(site), **home_blocks(site))
+
+    def source(self, site: Site, out: Output) -> str | None:
+        return "content/_index.md"  # the home page shows its introduction
