@@ -153,7 +153,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
     if needed:
         bodies = cache.bodies(needed) if cache is not None else {}
         pages = [replace(p, body_html=bodies[p.source]) if p.source in needed else p for p in parsed.pages]
-        site, _ = assemble(config, parsed, pages, files, now, options.drafts, site.images, merged)
+        site, _ = assemble(inputs, parsed, pages, now, options.drafts, site.images, merged)
     timer.lap("plan")
 
     staged = StagedOutput(out_dir)

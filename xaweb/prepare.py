@@ -19,7 +19,7 @@ from .cache import BuildCache, FileStamp
 from .config import SiteConfig, load_config
 from .content.assemble import assemble_site
 from .content.markup import make_markdown
-from .content.model import Page, SectionInfo, Site
+from .content.model import Page, SectionInfo, Site, ThemeSettings
 from .content.parse import PageError, parse_section
 from .content.qa_pages import QaSource, build_sources, parse_sources
 from .digests import digest
@@ -62,6 +62,7 @@ class Inputs:
     site_dir: Path  # resolved
     config: SiteConfig
     template_dirs: list[Path]  # the site's templates/ first, then the theme chain
+    theme: ThemeSettings
     files: SiteFiles
     fetched: FetchReport
     qa_export: LoadedExport
@@ -90,7 +91,7 @@ def gather(site_dir: Path, problems: Problems, offline: bool = False, lap: Calla
     problems.extend(qa_problems)
     qa_sources = build_sources(qa_export.data, config, config.qa.export_file or "qa.export_url")
     lap("fetch")
-    return Inputs(site_dir, config, template_dirs, files, fetched, qa_export, qa_sources, fetched.problems + qa_problems)
+    return Inputs(site_dir, config, template_dirs, theme.settings, files, fetched, qa_export, qa_sources, fetched.problems + qa_problems)
 
 
 # --- prepare: parse, assemble, plan ----------------------------------------------------------
@@ -173,16 +174,17 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
     return parsed
 
 
-def assemble(config: SiteConfig, parsed: Parsed, pages: list[Page], files: SiteFiles, now: datetime, drafts: bool,
+def assemble(inputs: Inputs, parsed: Parsed, pages: list[Page], now: datetime, drafts: bool,
              images: dict | None = None, merged: Merged = Merged()) -> tuple[Site, list[Problem]]:
     """Parsed pages -> the Site, with the sizes of the local images it shows (pass `images` to reuse them)."""
+    config, files = inputs.config, inputs.files
     sizes = {url: path.stat().st_size for url, path in files.static.items()}
     site, problems = assemble_site(config, parsed.infos, pages, now, parsed.home_intro, sizes, drafts)
     if images is None:
         shown = [url for page in site.pages + site.root_pages for url in page_images(page)] + list(config_images(config))
         images, image_problems = probe_images(shown, files.static)
         problems += image_problems
-    return replace(site, images=images, feed_items=merged.items, alerts=merged.alerts), problems
+    return replace(site, images=images, feed_items=merged.items, alerts=merged.alerts, theme=inputs.theme), problems
 
 
 def _add_qa_pages(parsed: Parsed, sources: list, problems: Problems) -> None:
@@ -220,7 +222,7 @@ def prepare(inputs: Inputs, now: datetime, problems: Problems, *, drafts: bool =
     _add_qa_pages(parsed, inputs.qa_sources, problems)
     stage_done()
     merged = merge(config.sources, inputs.fetched.documents, now, config.source_settings.alert_hours)
-    site, assembly_problems = assemble(config, parsed, parsed.pages, files, now, drafts, merged=merged)
+    site, assembly_problems = assemble(inputs, parsed, parsed.pages, now, drafts, merged=merged)
     problems.extend(assembly_problems)
     stage_done()
     outputs, plan_problems = plan_outputs(site)

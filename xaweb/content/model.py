@@ -216,6 +216,14 @@ class ImageInfo:
     key: str = field(default="", repr=False, compare=False)
 
 
+@dataclass(frozen=True)
+class ThemeSettings:
+    """What the theme chain declares in its theme.yaml files (a child's entries win)."""
+
+    stylesheets: tuple[str, ...] = ()  # site paths linked after the default stylesheet, parent first
+    section_templates: tuple[tuple[str, str], ...] = ()  # (section path, template of its list pages)
+
+
 # --- from the source information system (sources/ reads and merges them) ---------------
 
 
@@ -283,6 +291,7 @@ class Site:
     feed_items: tuple[FeedItem, ...] = field(default=())  # newest first
     alerts: tuple[Alert, ...] = field(default=())  # active at build time, most severe first
     images: dict[str, ImageInfo] = field(default_factory=dict)  # by URL: the local images pages and config show
+    theme: ThemeSettings = field(default_factory=ThemeSettings)
 
     @cached_property
     def section_map(self) -> dict[str, Section]:

@@ -32,6 +32,7 @@ from ..i18n import load_catalog
 from .kinds import KINDS
 from .pictures import config_images, page_images
 from .plan import Output
+from .theme import template_loader
 
 
 def listing_digest(page: Page, parsed: str, images: dict | None = None) -> str:
@@ -69,7 +70,7 @@ class TemplateDigests:
     """Digest of a template with everything it references, and whether that reads site-wide data."""
 
     def __init__(self, template_dirs: list[Path], facts: TemplateFacts | None = None):
-        self.loader = jinja2.FileSystemLoader([str(d) for d in template_dirs])
+        self.loader = template_loader(template_dirs)
         self.env = jinja2.Environment(loader=self.loader)
         self._known = facts or {}
         self.facts: TemplateFacts = {}  # of the templates this build uses
@@ -130,7 +131,7 @@ class Fingerprints:
         sections = [(s.info, s.children) for s in site.sections]
         catalog = sorted(load_catalog(config.language).items())
         self.chrome = digest(__version__, pickle.dumps(config), sections, catalog, [site.images.get(u) for u in config_images(config)],
-                             site.alerts)  # the alert banner is on every HTML page
+                             site.alerts, site.theme)  # the alert banner is on every HTML page; the theme's stylesheets
         self._everything: str | None = None
 
     def template(self, name: str) -> tuple[str, str | None]:

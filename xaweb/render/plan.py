@@ -17,8 +17,6 @@ from ..urls import PAGINATION_DIR, PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECT
 
 PAGE_TEMPLATES = {DOCUMENT: "document.html", PROCEDURE: "procedure.html"}
 LIST_TEMPLATES = {DOCUMENT: "document_list.html", PROCEDURE: "procedure_list.html"}
-# Sections whose list page is more than a list: the theme writes it from the config.
-SECTION_TEMPLATES = {"ho-tro-tiep-can": "accessibility.html", QUESTIONS_SECTION: "qa_list.html", RATINGS_SECTION: "rating_list.html"}
 # Pages the theme writes from the config alone when a Q&A endpoint is set (`theme_page` outputs):
 # the thank-you pages the endpoint redirects to, and the privacy notice the forms link to.
 QA_THEME_PAGES = {f"{QUESTIONS_SECTION}/{THANKS_SLUG}/": "qa_thanks.html", f"{RATINGS_SECTION}/{THANKS_SLUG}/": "rating_thanks.html",
@@ -44,9 +42,9 @@ def list_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}{PAGINATION_DIR}/{number}/"
 
 
-def list_template(section: Section) -> str:
-    """The template of a section's list pages; the renderer and the fingerprint both ask here."""
-    return SECTION_TEMPLATES.get(section.path) or LIST_TEMPLATES.get(section.info.kind, "list.html")
+def list_template(site: Site, section: Section) -> str:
+    """The template of a section's list pages (theme.yaml: section_templates, else by kind); renderer and fingerprint ask here."""
+    return dict(site.theme.section_templates).get(section.path) or LIST_TEMPLATES.get(section.info.kind, "list.html")
 
 
 def section_paginate(site: Site, section: Section) -> int:

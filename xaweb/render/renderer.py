@@ -21,10 +21,12 @@ from ..content.model import Section, Site
 from ..errors import Problem
 from ..i18n import Translator
 from ..urlpolicy import Url
+from . import identity
 from .filters import make_filters
 from .kinds import KINDS
 from .pictures import Pictures
 from .plan import Output, output_lastmod
+from .theme import template_loader
 
 
 class RenderError(Exception):
@@ -59,7 +61,7 @@ class Renderer:
         lang = self.config.language
         self._ = Translator(lang)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+            loader=template_loader(template_dirs),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -78,6 +80,8 @@ class Renderer:
             lang=lang,
             _=self._,
             menu=self.config.menu or default_menu(site, self._("home")),
+            committee_name=identity.committee_name(self.config, self._),
+            province_line=identity.province_line(self.config, self._),
         )
 
     def _bytecode_cache(self, compiled_dir: Path | None, lang: str) -> jinja2.BytecodeCache | None:

@@ -19,9 +19,11 @@ class HomeKind(Kind):
         return shown(fp, out, fp.chrome, fp.template("home.html"), site.home_intro_html, blocks, site.lastmod, home_source_items(site))
 
     def render(self, r: Rendering, out: Output) -> bytes:
-        site = r.site
+        site, home = r.site, r.site.config.home
         return r.html("home.html", out, site.config.site_title, intro_html=site.home_intro_html,
-                      source_items=home_source_items(site), **home_blocks(site))
+                      source_items=home_source_items(site), **home_blocks(site),
+                      ann_section=site.section(home.announcements_section), news_section=site.section(home.news_section),
+                      docs_section=site.section(home.documents_section))
 
     def source(self, site: Site, out: Output) -> str | None:
         return "content/_index.md"  # the home page shows its introduction

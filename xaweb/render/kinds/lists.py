@@ -55,7 +55,7 @@ class ListKind(Kind):
         total, pages = _shown_pages(fp, out)
         # Document lists link to every type and year of the section.
         filters = [(k, title, len(ps)) for k, (title, ps) in section.document_filters.items()]
-        return shown(fp, out, out.url, fp.chrome, fp.template(list_template(section)), total, pages, filters,
+        return shown(fp, out, out.url, fp.chrome, fp.template(list_template(fp.site, section)), total, pages, filters,
                      list_source_items(fp.site, out))
 
     def render(self, r: Rendering, out: Output) -> bytes:
@@ -74,7 +74,7 @@ class ListKind(Kind):
         title = section.title if not filter_title else f"{section.title}: {filter_title}"
         if out.number > 1:
             title = f"{title} – {r._('page_n_of_m', n=out.number, m=page_list.count)}"
-        return r.html(list_template(section), out, title, **context)
+        return r.html(list_template(r.site, section), out, title, **context)
 
     def source(self, site: Site, out: Output) -> str | None:
         return section_of(site, out.subject).info.source if out.number == 1 else None  # its _index.md shows on page 1
