@@ -266,8 +266,8 @@ class Store(ABC):
                             (r.site, r.score, r.comment, self._time_in(r.created_at), r.nonce))
                 new_id = cur.fetchone()[0]
         except Exception as exc:
-            if self._unique_violation(exc) is None:
-                raise
+            if not self._unique_violation(exc):
+                raise  # a full disk or a broken database: a 5xx and a log line, never "thank you"
             raise Duplicate(409, "replayed", "Đánh giá này đã được gửi một lần. Cảm ơn bạn.") from None
         return Rating(r.site, r.score, r.created_at, r.nonce, r.comment, new_id)
 
