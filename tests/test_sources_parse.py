@@ -468,3 +468,11 @@ def test_an_alert_source_can_be_limited_to_named_senders():
 def test_cap_ids_that_could_pass_for_another_are_refused(sender, identifier):
     with pytest.raises(SourceError, match="dấu phẩy"):
         parse_document(cap(identifier, sender=sender))
+
+
+def test_cap_text_fields_reach_alerts_json_as_plain_text():
+    marked = cap("M-1", headline="&lt;b&gt;Lũ&lt;/b&gt; trên sông Hòa").replace(
+        b"<event>L\xc5\xa9</event>", "<event>&lt;img src=x onerror=alert(1)&gt;Lũ &amp; sạt lở</event>".encode("utf-8"))
+    [alert] = merge([source("PCTT", ALERTS)], [parse_document(marked)], d(2025, 10, 4, 12)).alerts
+    assert (alert.headline, alert.event) == ("Lũ trên sông Hòa", "Lũ & sạt lở")
+    assert "<" not in json.dumps([alert.headline, alert.event, alert.description])

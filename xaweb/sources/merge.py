@@ -25,7 +25,7 @@ from ..vietnamese import VN_TZ, slugify, strip_diacritics
 from . import levels
 from .adapters import known_format
 from .model import ALERTS, HOME, NORMAL, URGENT, Alert, FeedItem, Parsed
-from .safety import clean_html, safe_link, text
+from .safety import clean_html, safe_link, text, text_of_html
 
 EPOCH = datetime(2000, 1, 1, tzinfo=VN_TZ)  # "sent" of an undated urgent item: stable, obviously no date
 SHOWN_TYPES = ("Alert", "Update")
@@ -140,10 +140,13 @@ def item_alert(item: FeedItem, alert_hours: int) -> Alert:
 
 
 def _safe_alert(alert: Alert, source: str, alert_hours: int) -> Alert:
+    # CAP text fields are plain text: markup in them (escaped or not) is dropped, so aggregators
+    # that insert alerts.json as HTML get text (docs/sources.md).
     return replace(
         alert, source=source, link=safe_link(alert.link),
-        headline=text(alert.headline), event=text(alert.event), area=text(alert.area),
-        description=text(alert.description), instruction=text(alert.instruction), sender_name=text(alert.sender_name),
+        headline=text_of_html(alert.headline), event=text_of_html(alert.event), area=text_of_html(alert.area),
+        description=text_of_html(alert.description), instruction=text_of_html(alert.instruction),
+        sender_name=text_of_html(alert.sender_name),
         severity=levels.severity(alert.severity, alert.level), urgency=levels.urgency(alert.urgency),
         expires=alert.expires or alert.sent + timedelta(hours=alert_hours),
     )
