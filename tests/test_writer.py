@@ -181,3 +181,43 @@ def test_copy_tree_copies_static_files(tmp_path: Path):
     staged.swap()
     assert snapshot(target) == {"files/qd-15.pdf": b"%PDF-1.4 test", "logo.png": b"\x89PNG"}
     assert snapshot(static) == {"files/qd-15.pdf": b"%PDF-1.4 test", "logo.png": b"\x89PNG"}  # sources untouched
+
+
+# --- an output folder xaweb did not write is never replaced without --force -------------------
+
+
+def _site(root: Path) -> Path:
+    (root / "content/tin-tuc").mkdir(parents=True)
+    (root / "site.yaml").write_text("name: Tân Phú\nprovince: Đồng Tháp\n", encoding="utf-8")
+    (root / "content/tin-tuc/a.md").write_text("---\ntitle: Họp dân\ndate: 2025-09-20\n---\nNội dung.\n", encoding="utf-8")
+    return root
+
+
+def test_a_folder_xaweb_did_not_write_is_refused_and_kept(tmp_path):
+    from xaweb.build import BuildOptions, build
+    from xaweb.errors import BuildError
+
+    site = _site(tmp_path / "site")
+    documents = tmp_path / "Tai-lieu"
+    documents.mkdir()
+    (documents / "bao-cao.docx").write_bytes(b"mot bao cao quan trong")
+    with pytest.raises(BuildError, match="không do xaweb tạo ra.*--force"):
+        build(BuildOptions(site, documents, jobs=1))
+    assert sorted(p.name for p in documents.iterdir()) == ["bao-cao.docx"]
+    build(BuildOptions(site, documents, jobs=1, force=True))
+    assert (documents / "index.html").is_file() and not (documents / "bao-cao.docx").exists()
+
+
+def test_xaweb_s_own_folders_are_rebuilt_without_force(tmp_path):
+    from xaweb.build import BuildOptions, build
+    from xaweb.writer import MARKER
+
+    site = _site(tmp_path / "site")
+    out = tmp_path / "out"
+    build(BuildOptions(site, out, jobs=1))
+    assert (out / MARKER).is_file()
+    build(BuildOptions(site, out, jobs=1, cache=False))  # the marker says it is xaweb's
+    (out / MARKER).unlink()  # a folder built before the marker existed: its manifest.json says so
+    build(BuildOptions(site, out, jobs=1, cache=False))
+    (tmp_path / "empty").mkdir()
+    build(BuildOptions(site, tmp_path / "empty", jobs=1))  # an empty folder holds nothing to lose

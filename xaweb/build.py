@@ -34,7 +34,7 @@ from .render.kinds import KINDS
 from .render.plan import Output
 from .sources.merge import next_change
 from .vietnamese import VN_TZ
-from .writer import StagedOutput
+from .writer import MARKER, MARKER_TEXT, StagedOutput, foreign_output
 
 DEFAULT_OUTPUT = "public"
 
@@ -49,6 +49,7 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; default: one per core
     cache: bool = True  # False: ignore and do not write .xaweb-cache (a clean build)
     offline: bool = False  # True: no network; sources come from their last good copies
+    force: bool = False  # True: replace an output folder that xaweb did not write
 
 
 @dataclass
@@ -105,6 +106,9 @@ def build(options: BuildOptions, progress: Progress = no_progress) -> BuildResul
     if out_dir == site_dir or out_dir in site_dir.parents or any(out_dir == s or s in out_dir.parents for s in sources):
         # The output would be read back as input on the next build.
         raise BuildError([Problem("", None, f"thư mục đầu ra {out_dir} không được trùng, chứa hay nằm trong mã nguồn của trang")])
+    if not options.force and foreign_output(out_dir):
+        raise BuildError([Problem("", None, f"thư mục đầu ra {out_dir} không trống và không do xaweb tạo ra (thiếu tệp {MARKER}); "
+                                            "dựng vào đó sẽ xóa các tệp đang có. Hãy chọn thư mục khác, hoặc thêm --force nếu chắc chắn")])
     timer = _Timer()
     problems = Problems()
     inputs = gather(site_dir, problems, options.offline, timer.lap)
@@ -158,6 +162,8 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
 
     staged = StagedOutput(out_dir)
     try:
+        if not previous or not (out_dir / MARKER).is_file():  # a swap replaces the folder; a move-in keeps it
+            staged.write(MARKER, MARKER_TEXT.encode("utf-8"))
         old_static = cache.static_stamps() if previous and cache is not None else {}
         # A generated file wins over a static file at its path (warned above), in every build.
         changed_static = {url: path for url, path in files.static.items() if url[1:] not in current

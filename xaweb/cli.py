@@ -84,13 +84,14 @@ class ProgressLine:
 @click.option("--clean", is_flag=True, help="Dựng lại toàn bộ, không dùng và không ghi bộ nhớ đệm .xaweb-cache.")
 @click.option("--timings", is_flag=True, help="In thời gian của từng bước.")
 @click.option("--offline", is_flag=True, help="Không tải nguồn tin qua mạng; dùng bản lưu gần nhất.")
+@click.option("--force", is_flag=True, help="Cho phép thay một thư mục đầu ra không do xaweb tạo ra (mọi tệp trong đó bị xóa).")
 def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, now: str | None, jobs: int | None, clean: bool, timings: bool,
-                  offline: bool) -> None:
+                  offline: bool, force: bool) -> None:
     """Dựng trang web từ thư mục SITE (mặc định: thư mục hiện tại)."""
     from .build import BuildOptions, build  # here, like every command's own imports: `xaweb --help` stays instant
     from .paths import CACHE_DIR
 
-    options = BuildOptions(site, output, drafts=drafts, strict=strict, now=_parse_now(now), jobs=jobs, cache=not clean, offline=offline)
+    options = BuildOptions(site, output, drafts=drafts, strict=strict, now=_parse_now(now), jobs=jobs, cache=not clean, offline=offline, force=force)
     progress = ProgressLine(sys.stderr.isatty() and not os.environ.get("CI"))
     try:
         result = build(options, progress)

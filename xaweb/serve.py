@@ -168,7 +168,7 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            result: BuildResult = build(BuildOptions(site_dir, out_dir, drafts=drafts, offline=offline))
+            result: BuildResult = build(BuildOptions(site_dir, out_dir, drafts=drafts, offline=offline, force=True))  # its own folder
         except BuildError as exc:
             text = "\n".join(map(str, exc.problems))
             report(f"Lỗi khi dựng trang (vẫn phục vụ bản dựng trước):\n{text}")

@@ -14,6 +14,8 @@ import shutil
 from pathlib import Path
 from typing import Iterable, Mapping, Protocol
 
+MARKER = ".xaweb-output"  # in every output folder: xaweb may replace what it holds
+MARKER_TEXT = "Thư mục này do xaweb build tạo ra; mỗi lần dựng có thể thay toàn bộ nội dung của nó.\n"
 TMP_SUFFIX = ".xaweb-tmp"
 OLD_SUFFIX = ".xaweb-old"
 
@@ -36,6 +38,20 @@ class MemoryOutput:
 
     def write(self, rel_path: str, data: bytes) -> None:
         self.files[rel_path] = data
+
+
+def foreign_output(target: Path) -> bool:
+    """Whether `target` holds files xaweb did not write: replacing it could delete someone's work.
+
+    xaweb's own folders have the marker; one built before the marker existed is
+    recognised by the manifest.json every build writes.
+    """
+    if not target.is_dir() or (target / MARKER).is_file() or not any(target.iterdir()):
+        return False
+    try:
+        return not (target / "manifest.json").read_text(encoding="utf-8")[:200].count('"generator": "xaweb ')
+    except (OSError, UnicodeDecodeError):
+        return True
 
 
 class StagedOutput:
