@@ -82,3 +82,25 @@ def test_digests_separate_their_parts():
     a, b = digest("một"), digest("hai")
     assert digest_all([a, b]) != digest_all([b, a])
     assert len({digest_all([a]), digest_all([a, a]), digest_all([])}) == 3
+
+
+def test_a_section_intro_edit_re_renders_only_that_sections_first_list_pages(tmp_path):
+    from xaweb.build import BuildOptions, build
+
+    root = tmp_path / "site"
+    for section in ("tin-tuc", "thong-bao"):
+        (root / "content" / section).mkdir(parents=True)
+        (root / "content" / section / "_index.md").write_text(f"---\ntitle: {section}\npaginate: 1\n---\nGiới thiệu cũ.\n", encoding="utf-8")
+        for i in range(3):
+            (root / "content" / section / f"bai-{i}.md").write_text(f"---\ntitle: Bài {section} {i}\ndate: 2025-09-2{i}\n---\nNội dung.\n", encoding="utf-8")
+    (root / "site.yaml").write_text("name: Tân Phú\nprovince: Đồng Tháp\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(BuildOptions(root, out, jobs=1))
+    index = root / "content/tin-tuc/_index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("Giới thiệu cũ.", "Giới thiệu mới."), encoding="utf-8")
+    result = build(BuildOptions(root, out, jobs=1))
+    assert result.rendered == 1 and "Giới thiệu mới." in (out / "tin-tuc/index.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    build(BuildOptions(root, fresh, jobs=1, cache=False))
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+           {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}

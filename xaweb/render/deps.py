@@ -19,6 +19,7 @@ edit to a page's body alone re-renders that page and no list.
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -128,7 +129,9 @@ class Fingerprints:
         self.source_hashes = source_hashes  # source -> hash of its text
         self.listings = listings  # source -> listing digest
         config = site.config
-        sections = [(s.info, s.children) for s in site.sections]
+        # The menu, breadcrumbs and headers show sections' titles, order and URLs, never their
+        # introductions: an intro edit re-renders only its own list pages (render/kinds/lists.py).
+        sections = [(replace(s.info, intro_html=""), s.children) for s in site.sections]
         catalog = sorted(load_catalog(config.language).items())
         self.chrome = digest(__version__, pickle.dumps(config), sections, catalog, [site.images.get(u) for u in config_images(config)],
                              site.alerts, site.theme)  # the alert banner is on every HTML page; the theme's stylesheets

@@ -55,8 +55,9 @@ class ListKind(Kind):
         total, pages = _shown_pages(fp, out)
         # Document lists link to every type and year of the section.
         filters = [(k, title, len(ps)) for k, (title, ps) in section.document_filters.items()]
+        intro = section.info.intro_html if out.number == 1 else ""  # shown above the first page only
         return shown(fp, out, out.url, fp.chrome, fp.template(list_template(fp.site, section)), total, pages, filters,
-                     list_source_items(fp.site, out))
+                     list_source_items(fp.site, out), intro)
 
     def render(self, r: Rendering, out: Output) -> bytes:
         return self._render(r, out, None)
