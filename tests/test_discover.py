@@ -8,7 +8,6 @@ behind it may reach the output. Links that stay inside the site still work.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
