@@ -49,7 +49,7 @@ def foreign_output(target: Path) -> bool:
     if not target.is_dir() or (target / MARKER).is_file() or not any(target.iterdir()):
         return False
     try:
-        return not (target / "manifest.json").read_text(encoding="utf-8")[:200].count('"generator": "xaweb ')
+        return '"generator": "xaweb ' not in (target / "manifest.json").read_text(encoding="utf-8")[:200]
     except (OSError, UnicodeDecodeError):
         return True
 
