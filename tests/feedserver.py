@@ -7,6 +7,8 @@ Routes:
   /site/<name>/<path>  a file of a built site registered with `server.mount(name, folder)`
   /slow                answers after SLOW_SECONDS (longer than any test timeout)
   /drip                a valid feed sent one small piece every DRIP_PAUSE seconds (beats any read timeout)
+  /drip-headers        a status line, then its headers one byte every DRIP_PAUSE seconds, never ending
+  /to?<url>            a redirect to <url> (a feed steering the build elsewhere)
   /status/<code>       an empty response with that status (500, 503, ...)
   /loop/a, /loop/b     redirect to each other forever
   /redirect/<n>/<name> n redirects, then the fixture <name>
@@ -146,6 +148,16 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.flush()
                     time.sleep(DRIP_PAUSE)
                 return None
+            if head == "drip-headers":
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for _ in range(int(60 / DRIP_PAUSE)):  # a minute, far past any test's deadline
+                    self.wfile.write(b"X")
+                    self.wfile.flush()
+                    time.sleep(DRIP_PAUSE)
+                self.close_connection = True
+                return None
+            if head == "to":
+                return self._send(302, b"", {"Location": self.path.split("?", 1)[1]})
             if head == "status":
                 return self._send(int(parts[1]), b"loi may chu")
             if head == "loop":

@@ -8,6 +8,7 @@ the tests stop it, count its connections, and read what `xaweb build` and
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import pytest
 from xaweb.build import BuildOptions, build
 from xaweb.check import CheckOptions, check_site
 from xaweb.errors import BuildError
+from xaweb.sources import qa_export
+from xaweb.sources.fetch import FetchSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT = (ROOT / "content-example/du-lieu/hoi-dap-da-xuat.json").read_bytes()
@@ -28,6 +31,7 @@ class ExportServer:
 
     def __init__(self) -> None:
         self.connections = 0
+        self.trickle = False  # send the status line, then one byte of headers every 0.2 s for a minute
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,6 +40,13 @@ class ExportServer:
                 super().setup()
 
             def do_GET(self) -> None:
+                if outer.trickle:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    for _ in range(300):
+                        self.wfile.write(b"X")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                    return
                 ok = self.headers.get("Authorization") == f"Bearer {TOKEN}" and self.path == "/v1/sites/tan-an-hoa/export"
                 body = EXPORT if ok else b"{}"
                 self.send_response(200 if ok else 403)
@@ -117,5 +128,19 @@ def test_no_copy_and_no_endpoint_stops_the_build_rather_than_deleting_answers(se
 
 def test_a_wrong_token_is_an_outage_too_and_names_the_answer(server, tmp_path, monkeypatch):
     monkeypatch.setenv("XAWEB_TEST_EXPORT_TOKEN", "sai")
-    with pytest.raises(BuildError, match="trả lời 403"):
+    with pytest.raises(BuildError, match="HTTP 403"):
         build(BuildOptions(site(tmp_path / "site", server.url), tmp_path / "out", jobs=1))
+
+
+def test_an_endpoint_trickling_its_headers_cannot_hold_the_build(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("XAWEB_TEST_EXPORT_TOKEN", TOKEN)
+    root, out = site(tmp_path / "site", server.url), tmp_path / "out"
+    first = build(BuildOptions(root, out, jobs=1))
+    monkeypatch.setattr(qa_export, "EXPORT_FETCH", FetchSettings(read_timeout=1, total_timeout=2, max_bytes=qa_export.MAX_BYTES))
+    server.trickle = True  # every byte arrives inside the read timeout: only the deadline ends it
+    started = time.monotonic()
+    second = build(BuildOptions(root, out, jobs=1, cache=False))
+    assert time.monotonic() - started < 2 + 10  # the deadline, plus the build itself on a slow machine
+    assert second.qa_pages == first.qa_pages and QUESTION in listing(out)
+    [warning] = [str(w) for w in second.warnings]
+    assert "'qa.export_url': tải quá 2 giây" in warning and "dùng bản hỏi đáp lưu lúc" in warning

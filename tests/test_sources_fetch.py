@@ -202,3 +202,77 @@ def test_dtd_and_external_entities_never_reach_the_network(server, tmp_path):
     assert report.copies[0].state == "fresh"  # a DOCTYPE alone is harmless: it is never loaded
     assert report.copies[1].state == "missing" and "thực thể" in report.problems[0].message
     assert server.hits["/evil.dtd"] == 0 and server.hits["/evil.ent"] == 0
+
+
+# --- one deadline per source, one budget per build (hostile servers) ---------------
+
+
+def test_headers_trickled_one_byte_at_a_time_meet_the_deadline(server):
+    # Each byte arrives well inside the read timeout, so only a wall-clock deadline ends it.
+    for url in (server.url("/drip-headers"), server.url("/to?/drip-headers")):
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="tải quá 3 giây"):
+            http_get(url, SETTINGS)
+        assert time.monotonic() - started < SETTINGS.total_timeout + 1.5
+
+
+def test_linked_messages_share_their_source_deadline(server, tmp_path):
+    links = "".join(f'<entry><id>e{i}</id><title>Cảnh báo {i}</title><updated>2026-12-01T08:00:00+07:00</updated>'
+                    f'<link type="application/cap+xml" href="{server.url(f"/drip-headers?{i}")}"/></entry>' for i in range(8))
+    feed = f'<feed xmlns="http://www.w3.org/2005/Atom"><title>CAP</title><id>x</id><updated>2026-12-01T08:00:00+07:00</updated>{links}</feed>'
+    source = src("Tám bản tin chậm", server.set("cham-8", feed.encode()), target="alerts")
+    started = time.monotonic()
+    copy, problems = fetch_one(source, tmp_path, SourceCache(tmp_path), SETTINGS, offline=False)
+    assert time.monotonic() - started < SETTINGS.total_timeout + 1.5
+    assert copy.state == "fresh" and copy.parsed.alerts == ()
+    assert len(problems) == 8 and all("tải quá 3 giây" in p.message for p in problems)
+
+
+def test_all_sources_of_a_build_end_within_the_budget(server, tmp_path):
+    settings = FetchSettings(connect_timeout=1, read_timeout=1, total_timeout=3, budget=2, max_bytes=1024 * 1024)
+    sources = [src(f"chậm {i}", server.url(f"/drip-headers?b{i}")) for i in range(12)]  # more than the worker pool
+    started = time.monotonic()
+    report = fetch_sources(sources, tmp_path, settings)
+    assert time.monotonic() - started < settings.budget + 1.5
+    assert [c.state for c in report.copies] == ["missing"] * 12
+    assert all("hết 2 giây dành cho mọi nguồn" in p.message for p in report.problems), report.problems
+
+
+def test_a_feed_is_read_up_to_max_entries(server, tmp_path):
+    from xaweb.sources.adapters import MAX_ENTRIES
+
+    items = "".join(f"<item><title>Tin {i}</title><link>https://tinh.example.vn/{i}</link></item>" for i in range(MAX_ENTRIES + 700))
+    feed = f'<rss version="2.0"><channel><title>Nhiều tin</title>{items}</channel></rss>'
+    copy, problems = fetch_one(src("Nhiều tin", server.set("nhieu-tin", feed.encode())), tmp_path, SourceCache(tmp_path), SETTINGS, offline=False)
+    assert len(copy.parsed.items) == MAX_ENTRIES and copy.parsed.items[-1].title == f"Tin {MAX_ENTRIES - 1}"
+    [problem] = problems
+    assert f"chỉ đọc {MAX_ENTRIES} tin đầu, bỏ 700 tin sau" in problem.message
+
+
+# --- where a feed can make the build connect ----------------------------------------
+
+
+def test_linked_messages_come_only_from_allowed_hosts(server, tmp_path):
+    # "localhost" is the same server under a name the configuration does not give.
+    other = server.url("/f/cap-wind.xml").replace("127.0.0.1", "localhost")
+    feed = (FIXTURES / "cap-links.xml").read_text(encoding="utf-8").replace('href="cap-wind.xml"', f'href="{other}"').replace(
+        'href="cap-alert.xml"', f'href="{server.url("/f/cap-alert.xml")}"')
+    url = server.set("lien-ket-ngoai", feed.encode())
+    before = server.hits["/f/cap-wind.xml"]
+    copy, problems = fetch_one(src("CAP", url, target="alerts"), tmp_path, SourceCache(tmp_path), SETTINGS, offline=False)
+    assert [a.id.split(",")[1] for a in copy.parsed.alerts] == ["LU-1"]
+    assert server.hits["/f/cap-wind.xml"] == before  # never requested
+    [problem] = problems
+    assert other in problem.message and "linked_hosts" in problem.message
+    allowed = src("CAP", url, target="alerts", linked_hosts=("localhost",))
+    copy, problems = fetch_one(allowed, tmp_path / "b", SourceCache(tmp_path / "b"), SETTINGS, offline=False)
+    assert problems == [] and sorted(a.id.split(",")[1] for a in copy.parsed.alerts) == ["GIO-1", "LU-1"]
+
+
+@pytest.mark.parametrize("target", ["http://localhost:{port}/f/rss20.xml", "http://169.254.169.254/latest/meta-data/",
+                                    "http://10.0.0.1/", "http://[::1]:{port}/f/rss20.xml", "http://0.0.0.0:{port}/f/rss20.xml"])
+def test_a_redirect_cannot_reach_an_internal_address(server, tmp_path, target):
+    port = server.httpd.server_address[1]
+    url = server.url("/to?" + target.format(port=port))
+    copy, [problem] = fetch_one(src("Chuyển hướng", url), tmp_path, SourceCache(tmp_path), SETTINGS, offline=False)
+    assert copy.state == "missing" and "bị chặn" in problem.message and "nội bộ" in problem.message

@@ -383,12 +383,14 @@ def test_source_settings_are_checked():
         source("Sai mức", priority="rất gấp", target=HOME),
         source("Sai số", max_items=0, target=HOME),
         Source(name="Thiếu url", url="", target=HOME),
+        source("Máy liên kết", target=ALERTS, linked_hosts=("cap.tinh.vn", "[::1]", "https://cap.tinh.vn/x")),
     ], {"tin-tu-tinh"})
     messages = [p.message for p in problems]
     assert all(p.path == "site.yaml" and p.level == "error" for p in problems)
-    assert len(messages) == 6
+    assert len(messages) == 7
     for fragment in ("('Sai đích'): 'target'", "('Sai giao thức'): 'url'", "('Sai định dạng'): 'format'",
-                     "('Sai mức'): 'priority'", "('Sai số'): 'max_items'", "('Thiếu url'): thiếu 'url'"):
+                     "('Sai mức'): 'priority'", "('Sai số'): 'max_items'", "('Thiếu url'): thiếu 'url'",
+                     "('Máy liên kết'): 'linked_hosts': 'https://cap.tinh.vn/x'"):
         assert any(fragment in m for m in messages), fragment
 
 

@@ -103,13 +103,18 @@ class Source:
     full_pages: bool = doc("Tạo trang riêng trên trang xã cho tin có toàn văn (khi đích là một chuyên mục)", False)
     senders: tuple[str, ...] = doc("Với đích 'alerts': chỉ nhận bản tin CAP của các <sender> này "
                                    "(ví dụ pctt@dongthap.gov.vn); để trống là nhận mọi sender của nguồn", factory=tuple)
+    linked_hosts: tuple[str, ...] = doc("Các máy chủ được phép tải bản tin CAP mà nguồn liên kết tới (ngoài máy chủ của "
+                                        "chính nguồn); máy nội bộ (127.0.0.1, 10.x, 192.168.x…) chỉ được tải khi có tên ở đây "
+                                        "hoặc trong 'url'", factory=tuple)
 
 
 @dataclass(frozen=True)
 class SourceSettings:
     connect_timeout: int = doc("Thời gian chờ kết nối đến nguồn (giây)", 5)
     read_timeout: int = doc("Thời gian chờ dữ liệu giữa hai lần nhận (giây)", 10)
-    total_timeout: int = doc("Thời gian tối đa để tải một nguồn (giây)", 30)
+    total_timeout: int = doc("Thời gian tối đa để tải một nguồn, từ lúc kết nối đến byte cuối, kể cả chuyển hướng "
+                             "và bản tin CAP liên kết (giây)", 30)
+    budget: int = doc("Thời gian tối đa cho tất cả các nguồn của một lần dựng (giây); nguồn chưa tải xong thì dùng bản lưu", 60)
     max_kb: int = doc("Dung lượng tối đa của một nguồn (KB)", 5120)
     max_redirects: int = doc("Số lần chuyển hướng tối đa", 3)
     alert_hours: int = doc("Cảnh báo không ghi thời hạn được hiển thị bao nhiêu giờ kể từ lúc phát", 24)

@@ -27,14 +27,14 @@ import os
 import socket
 import ssl
 import tempfile
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import partial
 from pathlib import Path
-from typing import IO, Any, Sequence
+from typing import IO, Any, Callable, Sequence
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
 
@@ -43,9 +43,10 @@ from ..config import CONFIG_FILE, Source, SourceSettings
 from ..errors import Problem
 from ..paths import CACHE_DIR, within
 from ..vietnamese import VN_TZ, slugify
-from .adapters import parse_document
+from .adapters import MAX_ENTRIES, parse_document
 from .merge import is_url
 from .model import Parsed, SourceError
+from .reach import Reach, Refused, open_socket
 
 SOURCES_DIR = "sources"  # inside .xaweb-cache/
 ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, application/cap+xml, "
@@ -63,7 +64,8 @@ class FetchError(Exception):
 class FetchSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
-    total_timeout: float = 30.0  # one source, redirects and linked documents included
+    total_timeout: float = 30.0  # one source, from connect to last byte, redirects and linked documents included
+    budget: float = 60.0  # every source of one build together
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 3
     user_agent: str = f"xaweb/{__version__} (+https://github.com/xaweb)"
@@ -71,7 +73,7 @@ class FetchSettings:
     @classmethod
     def from_config(cls, settings: SourceSettings) -> "FetchSettings":
         return cls(float(settings.connect_timeout), float(settings.read_timeout), float(settings.total_timeout),
-                   settings.max_kb * 1024, settings.max_redirects)
+                   float(settings.budget), settings.max_kb * 1024, settings.max_redirects)
 
 
 @dataclass(frozen=True)
@@ -112,36 +114,76 @@ class Response:
 
 
 class _Connection(http.client.HTTPConnection):
-    """An HTTP connection whose reads, once connected, have their own timeout."""
+    """An HTTP connection bounded by the fetch's deadline from the first byte sent to the last received.
 
-    def __init__(self, host: str, *, read_timeout: float, **kwargs: Any) -> None:
-        super().__init__(host, **kwargs)
-        self.read_timeout = read_timeout
+    The socket is opened by `reach.open_socket` (the address policy); every read then has its own timeout,
+    and a watchdog shuts the socket down at the deadline, so a server trickling one byte of its headers at
+    a time cannot hold the build longer than that (a read timeout alone restarts with every byte).
+    """
+
+    fetch: "_Fetch"  # set by `_connections` right after construction
+    watchdog: threading.Timer | None = None
 
     def connect(self) -> None:
-        super().connect()  # bounded by the connect timeout
-        self.sock.settimeout(self.read_timeout)  # then every read is bounded by this one
+        f = self.fetch
+        self.sock = open_socket(self.host, self.port, f.deadline, f.settings.connect_timeout, f.reach)
+        self.sock.settimeout(f.settings.read_timeout)
+        self.watchdog = threading.Timer(max(0.0, f.deadline - time.monotonic()), self._expire)
+        self.watchdog.daemon = True
+        self.watchdog.start()
+        if self._tunnel_host:  # type: ignore[attr-defined]  # through an HTTPS proxy (CONNECT); private in the stubs
+            self._tunnel()  # type: ignore[attr-defined]
+
+    def _expire(self) -> None:
+        if self.sock is not None:
+            try:
+                socket.socket.shutdown(self.sock, socket.SHUT_RDWR)  # the plain socket's method, also under TLS
+            except OSError:
+                pass  # already closed
+
+    def close(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+        super().close()
 
 
-class _HTTPSConnection(_Connection, http.client.HTTPSConnection):
-    """The same over TLS: `connect` wraps the socket first, then sets the read timeout on it."""
+class _HTTPSConnection(http.client.HTTPSConnection, _Connection):
+    """TLS over the same: HTTPSConnection.connect calls `_Connection.connect` for the socket, then wraps it."""
+
+
+@dataclass(frozen=True)
+class _Fetch:
+    """One source's fetches: its settings, its deadline (time.monotonic) and where it may connect."""
+
+    settings: FetchSettings
+    deadline: float
+    reach: Reach
+
+
+def _connections(cls: type[_Connection], fetch: _Fetch) -> Callable[..., _Connection]:
+    """What urllib's handlers call to make a connection: `cls(host, ...)`, bound to this fetch."""
+    def make(host: str, **kwargs: Any) -> _Connection:
+        connection = cls(host, **kwargs)
+        connection.fetch = fetch
+        return connection
+    return make
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, read_timeout: float):
+    def __init__(self, fetch: _Fetch):
         super().__init__()
-        self.connection = partial(_Connection, read_timeout=read_timeout)
+        self.connection = _connections(_Connection, fetch)
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(self.connection, req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, read_timeout: float):
+    def __init__(self, fetch: _Fetch):
         context = ssl.create_default_context()
         super().__init__(context=context)
         self.ssl_context = context  # our own reference: urllib keeps its copy in an undocumented attribute
-        self.connection = partial(_HTTPSConnection, read_timeout=read_timeout)
+        self.connection = _connections(_HTTPSConnection, fetch)
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(self.connection, req, context=self.ssl_context)
@@ -164,26 +206,31 @@ def _redirects(limit: int) -> _Redirects:
     return Limited()
 
 
-def http_get(url: str, settings: FetchSettings, etag: str = "", last_modified: str = "", deadline: float | None = None) -> Response:
-    """GET with timeouts, limited redirects, a size cap and conditional headers; FetchError says what failed."""
+def http_get(url: str, settings: FetchSettings, etag: str = "", last_modified: str = "", deadline: float | None = None,
+             reach: Reach | None = None, headers: dict[str, str] | None = None) -> Response:
+    """GET within one deadline, to allowed addresses only, with limited redirects, a size cap and
+    conditional headers; FetchError says what failed. `reach` defaults to the URL's own host."""
     deadline = deadline if deadline is not None else time.monotonic() + settings.total_timeout
-    headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT, "Accept-Encoding": "identity"}
+    fetch = _Fetch(settings, deadline, reach or Reach.for_source(url))
+    sent = {"User-Agent": settings.user_agent, "Accept": ACCEPT, "Accept-Encoding": "identity", **(headers or {})}
     if etag:
-        headers["If-None-Match"] = etag
+        sent["If-None-Match"] = etag
     if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    opener = urllib.request.build_opener(_HTTPHandler(settings.read_timeout), _HTTPSHandler(settings.read_timeout),
-                                         _redirects(settings.max_redirects))
+        sent["If-Modified-Since"] = last_modified
+    opener = urllib.request.build_opener(_HTTPHandler(fetch), _HTTPSHandler(fetch), _redirects(settings.max_redirects))
     too_big = f"nội dung lớn hơn giới hạn {settings.max_bytes // 1024} KB"
+    late = f"tải quá {settings.total_timeout:g} giây"
+    if time.monotonic() >= deadline:
+        raise FetchError(late)
     try:
-        with opener.open(urllib.request.Request(url, headers=headers), timeout=settings.connect_timeout) as resp:
+        with opener.open(urllib.request.Request(url, headers=sent), timeout=settings.connect_timeout) as resp:
             length = resp.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > settings.max_bytes:
                 raise FetchError(too_big)
             chunks, size = [], 0
             while True:
                 if time.monotonic() > deadline:
-                    raise FetchError(f"tải quá {settings.total_timeout:g} giây")
+                    raise FetchError(late)
                 chunk = resp.read1(CHUNK)  # what has arrived: a slow trickle still meets the deadline
                 if not chunk:
                     break
@@ -191,6 +238,8 @@ def http_get(url: str, settings: FetchSettings, etag: str = "", last_modified: s
                 if size > settings.max_bytes:
                     raise FetchError(too_big)
                 chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise FetchError(late)  # the watchdog cut the body short: what arrived is not the document
             return Response(resp.status, b"".join(chunks), resp.geturl(), resp.headers.get("ETag", ""), resp.headers.get("Last-Modified", ""))
     except HTTPError as exc:
         exc.close()
@@ -199,14 +248,23 @@ def http_get(url: str, settings: FetchSettings, etag: str = "", last_modified: s
         if 300 <= exc.code < 400:
             raise FetchError(f"chuyển hướng quá {settings.max_redirects} lần, vòng lặp, hoặc sang giao thức không phải http(s) (HTTP {exc.code})") from None
         raise FetchError(f"máy chủ trả lỗi HTTP {exc.code}") from None
-    except (TimeoutError, socket.timeout):
-        raise FetchError("quá thời gian chờ máy chủ") from None
-    except URLError as exc:
-        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-            raise FetchError("quá thời gian chờ kết nối") from None
-        raise FetchError(f"không kết nối được ({exc.reason})") from None
-    except (http.client.HTTPException, OSError, ValueError) as exc:
-        raise FetchError(f"lỗi kết nối ({type(exc).__name__}: {exc})") from None
+    except FetchError:
+        raise
+    except (http.client.HTTPException, OSError, ValueError) as exc:  # a cut connection raises any of these
+        raise FetchError(_reason(exc, time.monotonic() > deadline, late)) from None
+
+
+def _reason(exc: BaseException, expired: bool, late: str) -> str:
+    reason = exc.reason if isinstance(exc, URLError) and isinstance(exc.reason, BaseException) else exc
+    if expired:
+        return late
+    if isinstance(reason, Refused):
+        return f"bị chặn: {reason}"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return "quá thời gian chờ máy chủ"
+    if isinstance(exc, URLError):
+        return f"không kết nối được ({exc.reason})"
+    return f"lỗi kết nối ({type(reason).__name__}: {reason})"
 
 
 # --- the last good copy of each source -------------------------------------------
@@ -292,20 +350,22 @@ def _with_linked(parsed: Parsed, linked: dict[str, bytes]) -> Parsed:
     return replace(parsed, alerts=tuple(alerts))
 
 
-def _fetch_linked(parsed: Parsed, known: dict[str, bytes], settings: FetchSettings, deadline: float) -> tuple[dict[str, bytes], list[str]]:
-    """CAP messages never change (a change is a new message), so a copy already held is not fetched again."""
-    todo = [url for url in parsed.links if url not in known]
+def _fetch_linked(parsed: Parsed, known: dict[str, bytes], settings: FetchSettings, deadline: float,
+                  reach: Reach) -> tuple[dict[str, bytes], list[str]]:
+    """CAP messages never change (a change is a new message), so a copy already held is not fetched again.
+    Only links to the hosts `reach` allows are followed; the others are failures."""
+    failures = [f"{url}: máy chủ không nằm trong 'linked_hosts' của nguồn nên không tải" for url in parsed.links if not reach.allows_link(url)]
+    todo = [url for url in parsed.links if url not in known and reach.allows_link(url)]
 
     def one(url: str) -> tuple[str, bytes | None, str]:
         try:
-            body = http_get(url, settings, deadline=deadline).body
+            body = http_get(url, settings, deadline=deadline, reach=reach).body
             parse_document(body, "cap", url)
             return url, body, ""
         except (FetchError, SourceError) as exc:
             return url, None, f"{url}: {exc}"
 
     linked = {url: known[url] for url in parsed.links if url in known}
-    failures = []
     if todo:
         with ThreadPoolExecutor(min(LINKED_WORKERS, len(todo))) as pool:
             for url, body, failure in pool.map(one, todo):
@@ -320,7 +380,8 @@ def _warn(source: Source, message: str) -> Problem:
     return Problem(CONFIG_FILE, None, f"nguồn tin '{source.name}' ({source.url}): {message}", "warning")
 
 
-def fetch_one(source: Source, site_dir: Path, cache: SourceCache, settings: FetchSettings, offline: bool) -> tuple[SourceCopy, list[Problem]]:
+def fetch_one(source: Source, site_dir: Path, cache: SourceCache, settings: FetchSettings, offline: bool,
+              budget_deadline: float = float("inf")) -> tuple[SourceCopy, list[Problem]]:
     if not is_url(source.url):
         return _read_local(source, site_dir, settings)
     key = SourceCache.key(source.name, source.url)
@@ -329,9 +390,10 @@ def fetch_one(source: Source, site_dir: Path, cache: SourceCache, settings: Fetc
         if cached is None:
             return SourceCopy(source.name, "missing"), [_warn(source, "chưa có bản lưu; chạy 'xaweb feeds fetch' khi có mạng")]
         return _from_cache(source, cached)
-    deadline = time.monotonic() + settings.total_timeout
+    deadline = min(time.monotonic() + settings.total_timeout, budget_deadline)
+    reach = Reach.for_source(source.url, source.linked_hosts)
     try:
-        response = http_get(source.url, settings, cached.etag if cached else "", cached.last_modified if cached else "", deadline)
+        response = http_get(source.url, settings, cached.etag if cached else "", cached.last_modified if cached else "", deadline, reach)
         if response.status == 304:
             if cached is None:
                 raise FetchError("máy chủ trả 304 nhưng không có bản lưu")
@@ -339,14 +401,15 @@ def fetch_one(source: Source, site_dir: Path, cache: SourceCache, settings: Fetc
         else:
             data = response.body
         parsed = parse_document(data, source.format, response.url)
-        linked, failures = _fetch_linked(parsed, cached.linked if cached else {}, settings, deadline)
+        linked, failures = _fetch_linked(parsed, cached.linked if cached else {}, settings, deadline, reach)
         parsed = _with_linked(parsed, linked)
     except (FetchError, SourceError) as exc:
-        return _from_cache(source, cached, str(exc))
+        out_of_budget = budget_deadline < deadline + 0.001 and time.monotonic() >= budget_deadline
+        return _from_cache(source, cached, f"hết {settings.budget:g} giây dành cho mọi nguồn của lần dựng này" if out_of_budget else str(exc))
     digest = _digest(data, linked)
     unchanged = cached is not None and _digest(cached.data, cached.linked) == digest
     fetched = cache.store(key, source.url, response, data, linked)
-    problems = [_warn(source, f"không đọc được bản tin CAP liên kết {f}") for f in failures]
+    problems = [_warn(source, f"không đọc được bản tin CAP liên kết {f}") for f in failures] + _dropped(source, parsed)
     return SourceCopy(source.name, "unchanged" if unchanged else "fresh", digest, parsed, fetched), problems
 
 
@@ -359,6 +422,7 @@ def _from_cache(source: Source, cached: CachedCopy | None, failure: str = "") ->
         except SourceError as exc:
             return SourceCopy(source.name, "missing"), [_warn(source, f"{why}bản lưu cũng không đọc được ({exc})")]
         problems = [_warn(source, f"{why}dùng bản lưu tải lúc {cached.fetched}")] if failure else []
+        problems += _dropped(source, parsed)
         return SourceCopy(source.name, "cached", _digest(cached.data, cached.linked), parsed, cached.fetched), problems
     return SourceCopy(source.name, "missing"), [_warn(source, f"{why}chưa có bản lưu nên nguồn này bị bỏ qua")]
 
@@ -377,20 +441,28 @@ def _read_local(source: Source, site_dir: Path, settings: FetchSettings) -> tupl
         return SourceCopy(source.name, "missing"), [_warn(source, f"không đọc được tệp ({exc.strerror})")]
     except SourceError as exc:
         return SourceCopy(source.name, "missing"), [_warn(source, str(exc))]
-    return SourceCopy(source.name, "fresh", _digest(data, {}), parsed), []
+    return SourceCopy(source.name, "fresh", _digest(data, {}), parsed), _dropped(source, parsed)
+
+
+def _dropped(source: Source, parsed: Parsed) -> list[Problem]:
+    if not parsed.dropped:
+        return []
+    return [_warn(source, f"có quá nhiều tin; chỉ đọc {MAX_ENTRIES} tin đầu, bỏ {parsed.dropped} tin sau")]
 
 
 # --- every source, concurrently ---------------------------------------------------
 
 
 def fetch_sources(sources: Sequence[Source], site_dir: Path, settings: FetchSettings, offline: bool = False) -> FetchReport:
-    """One thread per source (up to MAX_WORKERS): the build waits for the slowest source, not the sum."""
+    """One thread per source (up to MAX_WORKERS): the build waits for the slowest source, not the sum,
+    and never longer than `settings.budget` for all of them (a source still waiting then uses its last copy)."""
     report = FetchReport()
     if not sources:
         return report
     cache = SourceCache(site_dir)
+    budget_deadline = time.monotonic() + settings.budget
     with ThreadPoolExecutor(min(MAX_WORKERS, len(sources))) as pool:
-        results = list(pool.map(lambda s: fetch_one(s, site_dir, cache, settings, offline), sources))
+        results = list(pool.map(lambda s: fetch_one(s, site_dir, cache, settings, offline, budget_deadline), sources))
     for copy, problems in results:
         report.copies.append(copy)
         report.problems.extend(problems)

@@ -60,6 +60,9 @@ def check_sources(sources: Sequence[Source], section_paths: set[str]) -> list[Pr
             bad(f"'format': không có bộ chuyển đổi '{source.format}' (auto, rss, atom, jsonfeed, cap hoặc bộ chuyển đổi của tỉnh)")
         if levels.parse_priority(source.priority) is None:
             bad(f"'priority': '{source.priority}' không hợp lệ; chọn thông thường, ưu tiên hoặc khẩn cấp")
+        for host in source.linked_hosts:
+            if not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\]", host, re.I):
+                bad(f"'linked_hosts': '{host}' phải là tên máy (ví dụ cap.dongthap.gov.vn), không kèm http:// hay đường dẫn")
         if source.max_items < 1 or source.max_age_days < 0:
             bad("'max_items' phải lớn hơn 0 và 'max_age_days' không được âm")
     return problems

@@ -33,3 +33,4 @@ class Parsed:
     items: tuple[FeedItem, ...] = ()
     alerts: tuple[Alert, ...] = ()
     links: tuple[str, ...] = ()  # further documents to fetch and read (CAP messages a feed links to)
+    dropped: int = 0  # entries beyond the adapters' MAX_ENTRIES, not read

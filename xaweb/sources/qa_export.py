@@ -17,8 +17,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,9 +25,10 @@ from ..config import CONFIG_FILE, Qa
 from ..errors import BuildError, Problem
 from ..paths import CACHE_DIR, within
 from ..vietnamese import VN_TZ
+from .fetch import FetchError, FetchSettings, http_get
 
-TIMEOUT = 30
 MAX_BYTES = 20 * 1024 * 1024  # an export of thousands of answers is a few MB; a larger body is not read
+EXPORT_FETCH = FetchSettings(total_timeout=30, max_bytes=MAX_BYTES, max_redirects=0)  # the token is never sent elsewhere
 COPY = "qa-export.json"  # in CACHE_DIR: the last good export from the API
 
 
@@ -60,22 +59,16 @@ def _decode(raw: bytes, where: str) -> dict:
 
 
 def _download(qa: Qa) -> bytes:
-    """The export API's body; BuildError (naming qa.export_url) on any failure."""
+    """The export API's body; BuildError (naming qa.export_url) on any failure. The same HTTP edge as the
+    source feeds: one deadline from connect to last byte, a size cap while streaming."""
     url, env = export_url(qa), qa.export_token_env
     token = os.environ.get(env, "")
     if not token:
         raise _fail(CONFIG_FILE, f"'qa.export_url': chưa đặt biến môi trường {env} (mã truy cập API xuất hỏi đáp)")
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - http(s) only (config checks it)
-            raw = response.read(MAX_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise _fail(CONFIG_FILE, f"'qa.export_url': máy chủ hỏi đáp trả lời {exc.code} cho {url}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise _fail(CONFIG_FILE, f"'qa.export_url': không kết nối được {url}: {getattr(exc, 'reason', exc)}") from None
-    if len(raw) > MAX_BYTES:
-        raise _fail(CONFIG_FILE, f"'qa.export_url': tệp xuất lớn hơn giới hạn {MAX_BYTES // (1024 * 1024)} MB")
-    return raw
+        return http_get(url, EXPORT_FETCH, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"}).body
+    except FetchError as exc:
+        raise _fail(CONFIG_FILE, f"'qa.export_url': {exc} ({url})") from None
 
 
 def _keep(site_dir: Path, raw: bytes) -> None:
