@@ -48,7 +48,8 @@ def free_port() -> int:
 
 def start_server(db: str, port: int, threads: int) -> subprocess.Popen:
     args = [sys.executable, "-m", "xaweb", "qa", "serve", "--db", db, "--port", str(port), "--threads", str(threads),
-            "--limit", "min_seconds=0", "--limit", "ip_questions=10000000/60", "--limit", "site_questions=10000000/60", "--limit", "ip_tokens=10000000/60"]
+            "--limit", "min_seconds=0", "--limit", "ip_questions=10000000/60", "--limit", "site_questions=10000000/60", "--limit", "net_questions=10000000/60",
+            "--limit", "site_questions_max=10000000", "--limit", "ip_tokens=10000000/60"]
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):
         try:

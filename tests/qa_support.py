@@ -36,7 +36,8 @@ ORIGIN = {"Origin": SITE_URL}
 SITE_ID = "tan-an"
 OTHER_ID = "phu-my"
 PASSWORD = "mat-khau-thu-nghiem"
-OPEN_LIMITS = core.Limits(min_seconds=0, ip_questions=(100_000, 60.0), site_questions=(100_000, 60.0),
+OPEN_LIMITS = core.Limits(min_seconds=0, ip_questions=(100_000, 60.0), net_questions=(100_000, 60.0),
+                          site_questions=(100_000, 60.0), site_questions_max=100_000,
                           ip_ratings=(100_000, 60.0), site_ratings=(100_000, 60.0), ip_logins=(1000, 60.0),
                           ip_tokens=(100_000, 60.0), ip_lookups=(100_000, 60.0))
 BACKENDS = ["sqlite", "postgres"]
@@ -83,13 +84,16 @@ def setup_sites(store: Store) -> dict[str, str]:
 
 
 class Server:
-    """The WSGI app under waitress on 127.0.0.1, in a thread of this process."""
+    """The WSGI app under waitress on 127.0.0.1, in a thread of this process. With `behind_proxy`,
+    as `xaweb qa serve --trusted-proxy 127.0.0.1`: a test then speaks for many clients through
+    X-Forwarded-For (see `from_address`)."""
 
-    def __init__(self, db: str, limits: core.Limits = OPEN_LIMITS, threads: int = 16):
+    def __init__(self, db: str, limits: core.Limits = OPEN_LIMITS, threads: int = 16, behind_proxy: bool = False):
         self.app = create_app(QaConfig(db=db, limits=limits, retention_every=0))
+        proxy = {"trusted_proxy": "127.0.0.1", "trusted_proxy_headers": {"x-forwarded-for"}} if behind_proxy else {}
         self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, threads=threads,
                                              max_request_body_size=4 * 1024 * 1024, connection_limit=400,
-                                             asyncore_use_poll=True)  # as `xaweb qa serve`: no 1024-descriptor limit
+                                             asyncore_use_poll=True, **proxy)  # as `xaweb qa serve`: no 1024-descriptor limit
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -105,6 +109,11 @@ class Server:
         self.server.close()
         self.thread.join(10)
         self.app.store.close()
+
+
+def from_address(address: str) -> dict[str, str]:
+    """Headers that make a `behind_proxy` server see the request as coming from `address`."""
+    return {"X-Forwarded-For": address}
 
 
 def question(n: int | str = 1, **extra) -> dict:
@@ -136,7 +145,8 @@ def free_port() -> int:
 def start_cli_server(db: str, port: int, log: Path) -> subprocess.Popen:
     """`xaweb qa serve` as its own process, ready when its health check answers."""
     args = [sys.executable, "-m", "xaweb", "qa", "serve", "--db", db, "--port", str(port), "--threads", "8",
-            "--limit", "min_seconds=0", "--limit", "ip_questions=100000/60", "--limit", "site_questions=100000/60", "--limit", "ip_tokens=100000/60"]
+            "--limit", "min_seconds=0", "--limit", "ip_questions=100000/60", "--limit", "site_questions=100000/60",
+            "--limit", "net_questions=100000/60", "--limit", "site_questions_max=100000", "--limit", "ip_tokens=100000/60"]
     proc = subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

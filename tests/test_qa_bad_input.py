@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 
 import pytest
 import requests
 
-from qa_support import (BACKENDS, OPEN_LIMITS, ORIGIN, SITE_ID, SITE_URL, Server, database, question, setup_sites,
+from qa_support import (BACKENDS, OTHER_ID, OPEN_LIMITS, ORIGIN, PASSWORD, SITE_ID, SITE_URL, Server, database, from_address, question, setup_sites,
                         submit_json)
 from xaweb.qa import core
 from xaweb.qa.backends import open_store
@@ -108,15 +109,23 @@ def test_bad_request_is_refused_in_vietnamese_and_writes_nothing(setup, name):
     assert counts(store) == before
 
 
-def test_replayed_and_duplicate_submissions(setup):
+def test_repeated_submissions_return_the_first_code_and_store_nothing_new(setup):
+    # A citizen on 3G whose answer was lost presses "Gửi" again: the retry must get the
+    # same tracking code, never an error and never a second question.
     server, store, _ = setup
     body = question("lặp lại", token=server.token())
-    assert submit_json(server, body).status_code == 201
+    first = submit_json(server, body)
+    assert first.status_code == 201 and first.json().get("repeated") is not True
+    code = first.json()["code"]
     before = counts(store)
-    refused(submit_json(server, body), 409, "replayed")  # the same request again
-    refused(submit_json(server, {**body, "token": server.token()}), 409, "duplicate")  # the same words, a new token
+    again = submit_json(server, body)  # the same request again
+    assert again.status_code == 200 and again.json()["code"] == code and again.json()["repeated"] is True
+    fresh = submit_json(server, {**body, "token": server.token()})  # the same words, a new token
+    assert fresh.status_code == 200 and fresh.json()["code"] == code
     spaced = {**body, "question": "  " + body["question"].upper().replace(" ", "   "), "token": server.token()}
-    refused(submit_json(server, spaced), 409, "duplicate")  # case and spacing do not make it new
+    assert submit_json(server, spaced).json()["code"] == code  # case and spacing do not make it new
+    # A used token cannot carry other words: that is a replay, not a retry.
+    refused(submit_json(server, {**body, "question": body["question"] + " và thêm nữa"}), 409, "replayed")
     assert counts(store) == before
 
 
@@ -179,6 +188,96 @@ def test_rate_limits_and_too_fast_tokens(backend, tmp_path):
             refused(r, 429, "rate_limited")
             assert r.headers["Retry-After"]
             assert store.count_questions() == 3
+        finally:
+            server.close()
+            store.close()
+
+
+def flood(server: Server, addresses: list[str], each: int, tag: str) -> list[requests.Response]:
+    """`each` questions from every address, over one kept-alive connection as a script would."""
+    answers = []
+    with requests.Session() as s:
+        for a in addresses:
+            for i in range(each):
+                token = s.get(server.api() + "/token", timeout=30).json()["token"]
+                answers.append(s.post(server.api() + "/questions", json=question(f"{tag}-{a}-{i}", token=token), timeout=30,
+                                      headers={"Accept": "application/json", **ORIGIN, **from_address(a)}))
+    return answers
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_flood_from_many_addresses_never_closes_the_form_to_a_citizen(backend, tmp_path):
+    """The attack: 31 addresses × 10 questions filled the site's hourly budget and every citizen then
+    got 429 for an hour. Now an abuser's network runs out of its own budget first, and a site past
+    its budget still takes questions from networks that have been quiet."""
+    defaults = core.Limits()
+    limits = replace(OPEN_LIMITS, ip_questions=defaults.ip_questions, net_questions=defaults.net_questions,
+                     site_questions=defaults.site_questions, site_questions_max=defaults.site_questions_max,
+                     busy_net_questions=defaults.busy_net_questions)
+    assert (limits.ip_questions[0], limits.net_questions[0], limits.site_questions[0]) == (10, 30, 300)
+    with database(backend, tmp_path) as db:
+        store = open_store(db)
+        setup_sites(store)
+        server = Server(db, limits, behind_proxy=True)
+        try:
+            # 31 addresses of one network, 10 each: the network's 30 get in, the rest wait for the real window.
+            one_net = flood(server, [f"198.51.100.{k}" for k in range(1, 32)], 10, "a")
+            assert sum(r.status_code == 201 for r in one_net) == 30
+            late = [r for r in one_net if r.status_code != 201]
+            assert {r.status_code for r in late} == {429}
+            waits = [int(r.headers["Retry-After"]) for r in late]
+            assert all(3000 < w <= 3600 for w in waits), waits  # what is left of the hour, not a made-up 600
+            assert f"sau {-(-waits[-1] // 60)} phút" in late[-1].json()["error"]["message"]  # the same wait, in words
+            # 27 more networks, 10 each, bring the site to its 300 an hour: it is busy, and a network
+            # that has already sent questions this hour waits, wherever it comes from.
+            many = flood(server, [f"10.{k}.0.1" for k in range(27)], 10, "b")
+            assert sum(r.status_code == 201 for r in many) == 270
+            assert store.count_questions(SITE_ID) == 300
+            assert {r.status_code for r in flood(server, ["10.3.0.99", "198.51.100.200"], 1, "c")} == {429}
+            # A citizen from a network that sent nothing this hour still gets in, and a neighbour too.
+            for address in ("203.0.113.7", "203.0.113.8"):
+                r = submit_json(server, question(f"dân {address}", token=server.token()), headers=from_address(address))
+                assert r.status_code == 201, r.text
+            # A third from that network waits; so does every flooding network.
+            third = submit_json(server, question("dân 3", token=server.token()), headers=from_address("203.0.113.9"))
+            refused(third, 429, "rate_limited")
+            assert store.count_questions(SITE_ID) == 302
+            # The other commune on the same endpoint keeps its own budgets, even for the flooding network.
+            r = submit_json(server, question("xã khác", token=server.token(OTHER_ID)), site=OTHER_ID,
+                            headers={**from_address("198.51.100.250"), "Origin": "https://phumy.dongthap.gov.vn"})
+            assert r.status_code == 201, r.text
+        finally:
+            server.close()
+            store.close()
+
+
+def test_login_guesses_from_many_addresses_slow_down_per_account(tmp_path, caplog):
+    """100 guesses from 10 addresses were all processed: the account now slows every caller down."""
+    with database("sqlite", tmp_path) as db:
+        store = open_store(db)
+        setup_sites(store)
+        server = Server(db, behind_proxy=True)
+        try:
+            account = {"username": f"canbo-{SITE_ID}"}
+            with caplog.at_level("WARNING", logger="xaweb.qa"):
+                answers = [requests.post(server.url + "/v1/admin/login", json={**account, "password": f"doan-sai-{i}"},
+                                         headers=from_address(f"192.0.2.{i % 10 + 1}"), timeout=30) for i in range(100)]
+            statuses = [r.status_code for r in answers]
+            assert statuses[:5] == [401] * 5  # an officer who mistypes is not slowed at all
+            assert statuses.count(401) <= 8 and statuses.count(429) >= 92, statuses
+            slowed = next(r for r in answers if r.status_code == 429)
+            assert 1 <= int(slowed.headers["Retry-After"]) <= 2
+            assert "tài khoản này" in slowed.json()["error"]["message"]
+            logged = [r.getMessage() for r in caplog.records if "admin login" in r.getMessage()]
+            assert logged and f"canbo-{SITE_ID}" in logged[0] and "192.0.2." in logged[0]
+            # Even the right password waits out the delay (nothing tells a guesser it was right) ...
+            right = {**account, "password": PASSWORD}
+            held = requests.post(server.url + "/v1/admin/login", json=right, timeout=30)
+            assert held.status_code == 429
+            # ... and once it has passed, it gets in and the count starts again.
+            time.sleep(int(held.headers["Retry-After"]) + 0.2)
+            assert requests.post(server.url + "/v1/admin/login", json=right, timeout=30).status_code == 200
+            assert requests.post(server.url + "/v1/admin/login", json={**account, "password": "sai"}, timeout=30).status_code == 401
         finally:
             server.close()
             store.close()

@@ -88,6 +88,10 @@ def test_limits_option_is_checked():
     assert (limits.ip_questions, limits.min_seconds, limits.body_bytes) == ((10, 60.0), 0.0, 2048)
     with pytest.raises(Exception, match="không phải là giới hạn"):
         parse_limits(("ip_qestions=1/1",))
+    # Each value in its field's shape: a window where a count is due, and the reverse, are refused.
+    for wrong in ("ip_questions=10", "min_seconds=1/60", "busy_net_questions=2.5", "ip_questions=a/60"):
+        with pytest.raises(Exception, match="giá trị không hợp lệ"):
+            parse_limits((wrong,))
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

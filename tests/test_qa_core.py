@@ -133,6 +133,44 @@ def test_rate_limiter_slides():
     assert limiter.hit("ip", (2, 10.0))
 
 
+def test_rate_limiter_says_the_real_wait_and_counts_all_or_nothing():
+    clock = [100.0]
+    limiter = core.RateLimiter(lambda: clock[0])
+    assert limiter.wait("ip", (2, 60.0)) == 0.0
+    clock[0] = 130.0
+    assert limiter.wait("ip", (2, 60.0)) == 0.0
+    clock[0] = 140.0
+    assert limiter.wait("ip", (2, 60.0)) == 20.0  # until the first of the two leaves the window
+    # A refused event uses no budget of the other keys checked with it.
+    assert limiter.wait_all([("site", (5, 60.0)), ("ip", (2, 60.0))]) == 20.0
+    assert limiter.count("site", 60.0) == 0
+    assert core.too_many("câu hỏi", 20.0).retry_after == 20 and "1 phút" in core.too_many("câu hỏi", 20.0).message
+    assert core.too_many("câu hỏi", 3599.2).retry_after == 3600 and "60 phút" in core.too_many("câu hỏi", 3599.2).message
+
+
+def test_login_delay_doubles_per_account_and_a_success_clears_it():
+    clock = [0.0]
+    throttle = core.LoginThrottle(free=3, cap=10.0, clock=lambda: clock[0])
+    for _ in range(3):
+        assert throttle.wait("canbo") == 0.0
+        throttle.failed("canbo")
+    assert throttle.wait("canbo") == 2.0 and throttle.wait("khac") == 0.0
+    clock[0] = 2.0
+    throttle.failed("canbo")
+    assert throttle.wait("canbo") == 4.0
+    for _ in range(5):
+        throttle.failed("canbo")
+    assert throttle.wait("canbo") == 10.0  # capped: never locked for good
+    throttle.succeeded("canbo")
+    assert throttle.wait("canbo") == 0.0
+
+
+@pytest.mark.parametrize("address, network", [("198.51.100.7", "198.51.100.0/24"), ("::ffff:198.51.100.7", "198.51.100.0/24"),
+                                              ("2001:db8:1:2::5", "2001:db8:1::/48"), ("khong-phai-ip", "khong-phai-ip")])
+def test_network_of_groups_one_abusers_addresses(address, network):
+    assert core.network_of(address) == network
+
+
 @pytest.mark.parametrize("text", ["<script>alert(1)</script>", "# tiêu đề\n- mục\n1. số\n> trích", "**đậm** _nghiêng_ `mã` [liên kết](http://x)",
                                   "a | b\n---|---\nc | d", "Thuật ngữ\n: định nghĩa", "*[UBND]: Ủy ban", "x &amp; y &lt;", "~~~\ncode\n~~~", "2. Hai\n====="])
 def test_escaped_text_renders_exactly_as_typed(text):

@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import lxml.html
@@ -24,7 +24,7 @@ import requests
 from qa_support import (BACKENDS, ORIGIN, OTHER_ID, PASSWORD, SITE_ID, SITE_URL, Server, database, free_port, login,
                         question, setup_sites, start_cli_server, submit_json)
 from xaweb.build import BuildOptions, build
-from xaweb.qa import core
+from xaweb.qa import core, service
 from xaweb.qa.backends import open_store
 from xaweb.vietnamese import VN_TZ
 
@@ -148,10 +148,12 @@ def test_200_concurrent_submissions_are_stored_exactly_once(server, db):
     assert [r.status_code for r in answers] == [201] * 200
     codes = [r.json()["code"] for r in answers]
     assert len(set(codes)) == 200
-    # Retries of the same requests (a client that did not see the answer) store nothing more.
+    # Retries of the same requests (a client that did not see the answer) store nothing more
+    # and get back the codes they were first given.
     with ThreadPoolExecutor(50) as pool:
         retries = list(pool.map(lambda b: submit_json(server, b), bodies[:100]))
-    assert {r.status_code for r in retries} == {409}
+    assert {r.status_code for r in retries} == {200}
+    assert [r.json()["code"] for r in retries] == codes[:100]
     store = open_store(db)
     try:
         assert store.count_questions(SITE_ID) == 200
@@ -270,6 +272,88 @@ def test_web_admin_login_csrf_escaping_and_moderation(server):
     assert "Không được xử lý" in browser.get(f"{server.url}/admin/q/{qid}", timeout=30).text
     browser.post(server.url + "/admin/logout", data={"csrf": session_csrf}, timeout=30)
     assert browser.get(server.url + "/admin/", allow_redirects=False, timeout=30).status_code == 303
+
+
+def test_a_retry_after_the_server_died_unanswered_gets_the_stored_code(server, db):
+    """The server stored the question and died before it could answer: the citizen's retry of the
+    same form gets that question's tracking code, and nothing is stored twice."""
+    body = question("mất kết nối", token=server.token())
+    store = open_store(db)
+    try:
+        site = store.site(SITE_ID)
+        stored = service.submit_question(store, server.app.secret, server.app.limits, core.RateLimiter(), site, body,
+                                         "127.0.0.1", core.utcnow()).question  # what the dead server did before its reply
+        retry = submit_json(server, body)
+        assert retry.status_code == 200 and retry.json()["code"] == stored.code and retry.json()["repeated"] is True
+        assert "đã được tiếp nhận trước đó" in retry.json()["message"]
+        # The same from the form without JavaScript: the thank-you page of the first code.
+        form = requests.post(server.api() + "/questions", data=body, headers=ORIGIN, allow_redirects=False, timeout=30)
+        assert form.status_code == 303 and form.headers["Location"].endswith(f"?ma={stored.code}")
+        assert store.count_questions(SITE_ID) == 1
+    finally:
+        store.close()
+
+
+def test_officers_reject_a_flood_at_once_and_each_rejection_is_logged(server, db):
+    codes = [submit_json(server, question(f"rác {i}", question=f"Quảng cáo số {i}: mua ngay tại đây, giá rẻ bất ngờ!",
+                                          token=server.token())).json()["code"] for i in range(12)]
+    genuine = submit_json(server, question("thật", token=server.token())).json()["code"]
+    others = submit_json(server, question("xã khác", token=server.token(OTHER_ID)), site=OTHER_ID,
+                         headers={"Origin": "https://phumy.dongthap.gov.vn"}).json()["code"]
+    today = datetime.now(VN_TZ).strftime("%Y-%m-%dT00:00")
+    tomorrow = (datetime.now(VN_TZ) + timedelta(days=1)).strftime("%Y-%m-%dT00:00")
+    # JSON: 5 of the flood by words, with their CSRF token (without it, nothing happens).
+    mine, csrf = login(server)
+    flood = {"since": today, "until": tomorrow, "contains": "QUANG CAO SO 1", "reason": "spam"}
+    assert mine.post(server.url + "/v1/admin/questions/reject", json=flood, timeout=30).status_code == 403
+    r = mine.post(server.url + "/v1/admin/questions/reject", json=flood, headers={"X-CSRF-Token": csrf}, timeout=30)
+    assert r.status_code == 200 and r.json() == {"rejected": 0}  # tone marks matter: no match, ...
+    flood["contains"] = "QUẢNG CÁO SỐ 1"  # ... but case and spacing do not
+    r = mine.post(server.url + "/v1/admin/questions/reject", json=flood, headers={"X-CSRF-Token": csrf}, timeout=30)
+    assert r.status_code == 200 and r.json() == {"rejected": 3}  # 1, 10, 11
+    r = mine.post(server.url + "/v1/admin/questions/reject", json={**flood, "reason": "khong-co"}, headers={"X-CSRF-Token": csrf}, timeout=30)
+    assert r.status_code == 400 and "reason" in r.json()["error"]["fields"]
+    # The web admin: the rest of the flood in one form, a status line after.
+    browser = requests.Session()
+    page = browser.get(server.url + "/admin/login", timeout=30)
+    login_csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    browser.post(server.url + "/admin/login", data={"csrf": login_csrf, "username": f"canbo-{SITE_ID}", "password": PASSWORD}, timeout=30)
+    listing = browser.get(server.url + "/admin/", timeout=30)
+    session_csrf = re.search(r'name="csrf" value="([^"]+)"', listing.text).group(1)
+    assert 'action="/admin/reject"' in listing.text and 'type="datetime-local"' in listing.text
+    r = browser.post(server.url + "/admin/reject", data={"csrf": session_csrf, "since": today, "until": tomorrow,
+                                                         "contains": "mua ngay", "reason": "spam"}, allow_redirects=False, timeout=30)
+    assert r.status_code == 303 and r.headers["Location"] == "/admin/?da-tu-choi=9"
+    assert "Đã từ chối 9 câu hỏi." in browser.get(server.url + r.headers["Location"], timeout=30).text
+    store = open_store(db)
+    try:
+        status = {q.code: q.status for q in store.questions(SITE_ID, limit=100)}
+        assert {status[c] for c in codes} == {"rejected"} and status[genuine] == "received"
+        assert store.question_by_code(OTHER_ID, others).status == "received"  # only the officer's own site
+        assert [action for _, _, _, action in store.access_log(SITE_ID)].count("reject") == 12
+    finally:
+        store.close()
+
+
+def test_admin_urls_cannot_be_made_to_say_or_break_anything(server):
+    submit_json(server, question(1, token=server.token()))
+    mine, _ = login(server)
+    [q] = mine.get(server.url + "/v1/admin/questions", timeout=30).json()["questions"]
+    browser = requests.Session()
+    page = browser.get(server.url + "/admin/login", timeout=30)
+    login_csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    browser.post(server.url + "/admin/login", data={"csrf": login_csrf, "username": f"canbo-{SITE_ID}", "password": PASSWORD}, timeout=30)
+    # `?ok=` names an action; the words shown come from the endpoint, never from the URL.
+    done = browser.get(f"{server.url}/admin/q/{q['id']}", params={"ok": "answer"}, timeout=30)
+    assert "lưu câu trả lời" in done.text
+    spoof = "Tài khoản bị khóa, gọi 0900 000 000 để mở"
+    spoofed = browser.get(f"{server.url}/admin/q/{q['id']}", params={"ok": spoof}, timeout=30)
+    assert spoofed.status_code == 200 and "0900 000 000" not in spoofed.text
+    # Ids beyond what a database holds are simply not found.
+    for huge in ("99999999999999999999", "9223372036854775808"):
+        assert browser.get(f"{server.url}/admin/q/{huge}", timeout=30).status_code == 404
+        assert mine.get(f"{server.url}/v1/admin/questions/{huge}", timeout=30).status_code == 404
+    assert mine.get(f"{server.url}/v1/admin/questions/9223372036854775807", timeout=30).status_code == 404
 
 
 def test_ratings_are_anonymous_and_exported_as_totals(server, tmp_path, monkeypatch):

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from datetime import timedelta
 from functools import lru_cache
@@ -39,12 +40,19 @@ class AppParts(Protocol):
     store: Store
     limits: core.Limits
     limiter: core.RateLimiter
+    logins: core.LoginThrottle
 
     @property
     def session_hours(self) -> float: ...
     def render(self, template: str, status: int = 200, site: core.Site | None = None, **context: Any) -> Response: ...
     def json(self, data: Any, status: int = 200) -> Response: ...
     def read_fields(self, request: Request) -> dict[str, object]: ...
+
+ID = "int(max=9223372036854775807)"  # a question id the databases can hold; a bigger one is a 404, not an overflow
+# What `?ok=` may say after an action: chosen here, never taken from the URL.
+DONE = {"answer": "lưu câu trả lời", "reject": "từ chối câu hỏi", "publish": "đăng câu hỏi và câu trả lời",
+        "erase": "xóa dữ liệu cá nhân"}
+log = logging.getLogger("xaweb.qa")
 
 SESSION_COOKIE = "xaweb_qa_session"
 LOGIN_COOKIE = "xaweb_qa_login"
@@ -90,12 +98,14 @@ class Admin:
             Rule("/admin/", endpoint="admin_list"),
             Rule("/admin/login", endpoint="admin_login", methods=["GET", "POST"]),
             Rule("/admin/logout", endpoint="admin_logout", methods=["POST"]),
-            Rule("/admin/q/<int:question_id>", endpoint="admin_question"),
-            Rule("/admin/q/<int:question_id>/<action>", endpoint="admin_action", methods=["POST"]),
+            Rule(f"/admin/q/<{ID}:question_id>", endpoint="admin_question"),
+            Rule(f"/admin/q/<{ID}:question_id>/<action>", endpoint="admin_action", methods=["POST"]),
+            Rule("/admin/reject", endpoint="admin_bulk_reject", methods=["POST"]),
             Rule("/v1/admin/login", endpoint="api_login", methods=["POST"]),
             Rule("/v1/admin/questions", endpoint="api_list"),
-            Rule("/v1/admin/questions/<int:question_id>", endpoint="api_question"),
-            Rule("/v1/admin/questions/<int:question_id>/<action>", endpoint="api_action", methods=["POST"]),
+            Rule("/v1/admin/questions/reject", endpoint="api_bulk_reject", methods=["POST"]),
+            Rule(f"/v1/admin/questions/<{ID}:question_id>", endpoint="api_question"),
+            Rule(f"/v1/admin/questions/<{ID}:question_id>/<action>", endpoint="api_action", methods=["POST"]),
         ]
 
     # --- sessions -------------------------------------------------------------------------
@@ -123,12 +133,22 @@ class Admin:
         return request.environ["_fields"]
 
     def _login(self, request: Request, username: str, password: str) -> tuple[Session, str]:
-        if not self.app.limiter.hit(f"login:{request.remote_addr}", self.app.limits.ip_logins):
-            raise core.too_many("lần đăng nhập")
-        account = self.app.store.account(core.clean_text(username))
+        wait = self.app.limiter.wait(f"login:{request.remote_addr}", self.app.limits.ip_logins)
+        if wait:
+            raise core.too_many("lần đăng nhập", wait)
+        name = core.clean_text(username)
+        wait = self.app.logins.wait(name)
+        if wait:
+            raise core.too_many("lần đăng nhập sai vào tài khoản này", wait)
+        account = self.app.store.account(name)
         ok = verify_password(account.password_hash if account else None, password)
         if not ok or account is None or account.disabled:
+            failures = self.app.logins.failed(name)
+            if failures >= self.app.logins.free:
+                log.warning("admin login: %d failures in a row for account %r, the last from %s; next attempt in %.0f s",
+                            failures, name[:64], request.remote_addr, self.app.logins.wait(name))
             raise QaError(401, "bad_login", "Tên đăng nhập hoặc mật khẩu không đúng.")
+        self.app.logins.succeeded(name)
         token = secrets.token_urlsafe(32)
         session = Session(core.sha256(token), account.username, account.site, secrets.token_urlsafe(24),
                           core.utcnow() + timedelta(hours=self.app.session_hours))
@@ -190,14 +210,17 @@ class Admin:
         questions = service.list_questions(self.app.store, session.site, None if shown == "tat-ca" else shown, session.username, core.utcnow())
         ratings = core.summarize_ratings(self.app.store.scores(session.site))
         comments = [r for r in self.app.store.ratings(session.site, 20) if r.comment]
-        return self._page("admin_list.html", session=session, questions=questions, shown=shown, ratings=ratings, comments=comments)
+        rejected = request.args.get("da-tu-choi", "")
+        return self._page("admin_list.html", session=session, questions=questions, shown=shown, ratings=ratings, comments=comments,
+                          rejected=int(rejected) if rejected.isdigit() and len(rejected) < 7 else None,
+                          reasons=core.REJECT_REASONS, today=core.utcnow().astimezone(core.VN_TZ).strftime("%Y-%m-%dT00:00"))
 
     def on_admin_question(self, request: Request, question_id: int) -> Response:
         session = self._or_login(request)
         if isinstance(session, Response):
             return session
         q = service.view_question(self.app.store, session.site, question_id, session.username, core.utcnow())
-        return self._page("admin_question.html", session=session, q=q, errors={}, message=request.args.get("ok", ""))
+        return self._page("admin_question.html", session=session, q=q, errors={}, message=DONE.get(request.args.get("ok", ""), ""))
 
     def on_admin_action(self, request: Request, question_id: int, action: str) -> Response:
         session = self._require(request, api=False)
@@ -211,7 +234,21 @@ class Admin:
             return self._page("admin_question.html", 400, session=session, q=q, errors=exc.fields, message="", error=exc.message)
         return self._redirect(f"/admin/q/{question_id}?ok={action}")
 
+    def on_admin_bulk_reject(self, request: Request) -> Response:
+        session = self._require(request, api=False)
+        try:
+            done = service.bulk_reject(self.app.store, session.site, self._form(request), session.username, core.utcnow())
+        except QaError as exc:
+            if exc.status != 400:
+                raise
+            return self._page("message.html", 400, title="Không từ chối được", message=exc.message)
+        return self._redirect(f"/admin/?da-tu-choi={done}")
+
     # --- JSON moderation API -----------------------------------------------------------------
+
+    def on_api_bulk_reject(self, request: Request) -> Response:
+        session = self._require(request, api=True)
+        return self.app.json({"rejected": service.bulk_reject(self.app.store, session.site, self._form(request), session.username, core.utcnow())})
 
     def on_api_login(self, request: Request) -> Response:
         if request.mimetype != "application/json":  # a cross-site form cannot send JSON: no login CSRF

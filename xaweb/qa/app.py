@@ -65,6 +65,7 @@ class QaApp:
         self.limits = config.limits
         self.secret = config.secret or store.secret()
         self.limiter = core.RateLimiter()
+        self.logins = core.LoginThrottle()
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
         self.env.globals.update(STATUS_VI=core.STATUS_VI, REJECT_REASONS=core.REJECT_REASONS)
         self._sites: tuple[float, dict[str, Site]] = (0.0, {})
@@ -160,7 +161,7 @@ class QaApp:
         else:
             response = self.render("message.html", exc.status, site, title="Không thực hiện được yêu cầu", message=exc.message)
         if exc.status == 429:
-            response.headers["Retry-After"] = "600"
+            response.headers["Retry-After"] = str(exc.retry_after or 60)
         return response
 
     def read_body(self, request: Request) -> bytes:
@@ -238,8 +239,9 @@ class QaApp:
 
     def on_token(self, request: Request, site_id: str) -> Response:
         def handler(site: Site, origin: str | None) -> Response:
-            if not self.limiter.hit(f"token:{request.remote_addr}", self.limits.ip_tokens):
-                raise core.too_many("yêu cầu")
+            wait = self.limiter.wait(f"token:{request.remote_addr}", self.limits.ip_tokens)
+            if wait:
+                raise core.too_many("yêu cầu", wait)
             return self.json({"token": core.issue_token(self.secret, site.id, time.time()), "min_seconds": self.limits.min_seconds})
         return self.public(request, site_id, handler)
 
@@ -265,13 +267,15 @@ class QaApp:
             return self.fallback_form(site, kind, data, exc.fields, exc.message, exc.status)
         section = core.QUESTIONS_SECTION if kind == "question" else core.RATINGS_SECTION
         thanks = site.page_url(section, core.THANKS_SLUG)
-        if kind == "question":
-            assert isinstance(saved, core.Question)
+        if isinstance(saved, service.Submitted):
+            q, code = saved.question, saved.question.code
             if as_json:
-                return self.json({"code": saved.code, "status": saved.status,
-                                  "message": f"Đã tiếp nhận câu hỏi. Mã theo dõi của bạn là {saved.code}.",
-                                  "status_url": f"{request.host_url}v1/sites/{site.id}/status?{urlencode({'ma': saved.code})}"}, 201)
-            return Response(status=303, headers={"Location": f"{thanks}?{urlencode({'ma': saved.code})}"})
+                said = "Câu hỏi này đã được tiếp nhận trước đó" if saved.repeated else "Đã tiếp nhận câu hỏi"
+                return self.json({"code": code, "status": q.status, "repeated": saved.repeated,
+                                  "message": f"{said}. Mã theo dõi của bạn là {code}.",
+                                  "status_url": f"{request.host_url}v1/sites/{site.id}/status?{urlencode({'ma': code})}"},
+                                 200 if saved.repeated else 201)
+            return Response(status=303, headers={"Location": f"{thanks}?{urlencode({'ma': code})}"})
         if as_json:
             return self.json({"status": "received", "message": "Cảm ơn bạn đã đánh giá."}, 201)
         return Response(status=303, headers={"Location": thanks})
@@ -285,8 +289,9 @@ class QaApp:
 
     def on_status(self, request: Request, site_id: str) -> Response:
         def handler(site: Site, origin: str | None) -> Response:
-            if not self.limiter.hit(f"status:{request.remote_addr}", self.limits.ip_lookups):
-                raise core.too_many("lượt tra cứu")
+            wait = self.limiter.wait(f"status:{request.remote_addr}", self.limits.ip_lookups)
+            if wait:
+                raise core.too_many("lượt tra cứu", wait)
             view = service.status(self.store, site, request.args.get("ma", ""))
             if self.wants_json(request):
                 return self.json(view)
@@ -297,8 +302,9 @@ class QaApp:
         site = self.site(site_id)
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not site.export_token_hash or not hmac.compare_digest(core.sha256(token.strip()), site.export_token_hash):
-            if not self.limiter.hit(f"export-fail:{request.remote_addr}", self.limits.ip_lookups):
-                raise core.too_many("yêu cầu")
+            wait = self.limiter.wait(f"export-fail:{request.remote_addr}", self.limits.ip_lookups)
+            if wait:
+                raise core.too_many("yêu cầu", wait)
             response = self.json(QaError(401, "bad_export_token", "Mã truy cập API xuất dữ liệu không đúng.").as_json(), 401)
             response.headers["WWW-Authenticate"] = 'Bearer realm="xaweb-qa"'
             return response

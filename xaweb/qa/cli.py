@@ -63,23 +63,26 @@ def _run(db: str, action: Callable[[Store], T]) -> T:
 
 
 def parse_limits(values: tuple[str, ...]) -> core.Limits:
-    """'ip_questions=1000/60', 'min_seconds=0' … -> Limits."""
+    """'ip_questions=1000/60', 'min_seconds=0' … -> Limits; each value in its field's shape."""
+    defaults = core.Limits()
     known = {f.name for f in fields(core.Limits)}
-    # Any: the field is named at run time, and the value's shape comes from the text, as before.
+    # Any: the field is named at run time; its shape is checked against the default's.
     changes: dict[str, Any] = {}
     for item in values:
         name, _, value = item.partition("=")
         if name not in known:
             raise click.BadParameter(f"'{name}' không phải là giới hạn; chọn: {', '.join(sorted(known))}")
+        default = getattr(defaults, name)
+        example = f"{name}={default[0]}/{default[1]:g}" if isinstance(default, tuple) else f"{name}={default}"
         try:
-            if "/" in value:
+            if isinstance(default, tuple):
                 count, window = value.split("/")
                 changes[name] = (int(count), float(window))
             else:
-                changes[name] = int(value) if name == "body_bytes" else float(value)
+                changes[name] = type(default)(value)
         except ValueError:
-            raise click.BadParameter(f"'{item}': giá trị không hợp lệ (ví dụ: ip_questions=5/600, min_seconds=3)") from None
-    return replace(core.Limits(), **changes)
+            raise click.BadParameter(f"'{item}': giá trị không hợp lệ (ví dụ: {example})") from None
+    return replace(defaults, **changes)
 
 
 @click.group("qa")

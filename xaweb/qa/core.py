@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import math
 import re
 import secrets
 import threading
@@ -28,6 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable, Mapping
 
+from ..vietnamese import VN_TZ  # noqa: E402,F401 - for the admin and service
 # Site paths the endpoint and the theme agree on (slugs from REGULATIONS.md).
 from ..urls import PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECTION, RATINGS_SECTION, THANKS_SLUG  # noqa: E402,F401
 
@@ -48,7 +51,10 @@ class Limits:
     min_seconds: float = 3.0  # a human does not fill the form faster
     max_seconds: float = 24 * 3600.0  # a token older than this was harvested
     ip_questions: tuple[int, float] = (10, 600.0)  # (count, window in seconds) per client address (many share one behind carrier NAT)
-    site_questions: tuple[int, float] = (300, 3600.0)  # per commune site
+    net_questions: tuple[int, float] = (30, 3600.0)  # per site and network (/24 IPv4, /48 IPv6): one abuser's many addresses
+    site_questions: tuple[int, float] = (300, 3600.0)  # per site: past it the site is busy, and only quiet networks get in
+    busy_net_questions: int = 2  # while busy: a network that sent fewer than this in the window still gets in
+    site_questions_max: int = 3000  # per site and window of site_questions: the storage ceiling, refused for all
     ip_ratings: tuple[int, float] = (5, 3600.0)
     site_ratings: tuple[int, float] = (1000, 3600.0)
     ip_logins: tuple[int, float] = (10, 900.0)
@@ -64,10 +70,11 @@ TITLE_MAX, ANSWER_MAX, OFFICE_MAX, COMMENT_MAX = 200, 20000, 200, 1000
 class QaError(Exception):
     """A request the rules refuse: an HTTP status, a stable code, a Vietnamese message."""
 
-    def __init__(self, status: int, code: str, message: str, fields: Mapping[str, str] | None = None):
+    def __init__(self, status: int, code: str, message: str, fields: Mapping[str, str] | None = None, retry_after: int = 0):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.fields = dict(fields or {})  # field name -> message, for the form
+        self.retry_after = retry_after  # seconds, for a 429's Retry-After
 
     def as_json(self) -> dict:
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
@@ -282,10 +289,14 @@ def validate_question(data: Mapping[str, object], site: Site, nonce: str, now: d
                     dedup_key=dedup_key(site.id, name, contact or "", question))
 
 
+def fold_case(text: str) -> str:
+    """Text compared as a person reads it: case, spacing and accents' encoding (NFC/NFD) ignored."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
 def dedup_key(site: str, *parts: str) -> str:
-    """The same words from the same person to the same commune: case, spacing and accents' encoding ignored."""
-    canon = "\x1f".join(re.sub(r"\s+", " ", unicodedata.normalize("NFC", p)).strip().casefold() for p in parts)
-    return sha256(f"{site}\x1e{canon}")
+    """The same words from the same person to the same commune."""
+    return sha256(f"{site}\x1e" + "\x1f".join(fold_case(p) for p in parts))
 
 
 def validate_rating(data: Mapping[str, object], site: Site, nonce: str, now: datetime) -> Rating:
@@ -415,27 +426,94 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str, limit: tuple[int, float]) -> bool:
-        """Count one event; False when `key` already had `limit[0]` events in the window."""
-        count, window = limit
+    def _recent(self, key: str, window: float, now: float) -> deque[float]:
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - window:
+            hits.popleft()
+        return hits
+
+    def wait(self, key: str, limit: tuple[int, float]) -> float:
+        """Count one event and return 0, or, when `key` already had `limit[0]` events in the window,
+        count nothing and return the seconds until one of them leaves it."""
+        return self.wait_all([(key, limit)])
+
+    def wait_all(self, checks: list[tuple[str, tuple[int, float]]]) -> float:
+        """`wait` for several keys at once: all are counted, or none (a refused event uses no budget)."""
         now = self.clock()
         with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - window:
-                hits.popleft()
-            if len(hits) >= count:
-                return False
-            hits.append(now)
+            longest = 0.0
+            for key, (count, window) in checks:
+                hits = self._recent(key, window, now)
+                if len(hits) >= count:
+                    longest = max(longest, hits[len(hits) - count] + window - now)
+            if longest:
+                return longest
+            for key, _ in checks:
+                self._hits[key].append(now)
             if len(self._hits) > 100_000:  # forget idle keys rather than grow without bound
-                for k in [k for k, v in self._hits.items() if not v or v[-1] <= now - window]:
+                horizon = max(window for _, (_, window) in checks)
+                for k in [k for k, v in self._hits.items() if not v or v[-1] <= now - horizon]:
                     del self._hits[k]
-            return True
+            return 0.0
+
+    def hit(self, key: str, limit: tuple[int, float]) -> bool:
+        return self.wait(key, limit) == 0.0
+
+    def count(self, key: str, window: float) -> int:
+        with self._lock:
+            return len(self._recent(key, window, self.clock()))
+
+
+class LoginThrottle:
+    """Failed logins per account, whatever address they come from: after `free` failures in a row each
+    further attempt must wait twice as long as the one before (2 s, 4 s, 8 s, ... at most `cap`), until a
+    success. Guessing from many addresses then gets a few tries an hour, while the officer who mistypes
+    waits seconds; the account is never locked outright (that would hand an attacker a way to lock it)."""
+
+    def __init__(self, free: int = 5, cap: float = 900.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.free, self.cap, self.clock = free, cap, clock
+        self._failures: dict[str, tuple[int, float]] = {}  # account -> (failures in a row, time of the last)
+        self._lock = threading.Lock()
+
+    def _delay(self, failures: int) -> float:
+        return 0.0 if failures < self.free else min(self.cap, 2.0 ** (failures - self.free + 1))
+
+    def wait(self, account: str) -> float:
+        with self._lock:
+            failures, last = self._failures.get(account, (0, 0.0))
+            return max(0.0, last + self._delay(failures) - self.clock()) if failures >= self.free else 0.0
+
+    def failed(self, account: str) -> int:
+        with self._lock:
+            if len(self._failures) > 100_000:  # made-up names must not grow it without bound
+                self._failures.clear()
+            failures = self._failures.get(account, (0, 0.0))[0] + 1
+            self._failures[account] = (failures, self.clock())
+            return failures
+
+    def succeeded(self, account: str) -> None:
+        with self._lock:
+            self._failures.pop(account, None)
+
+
+def network_of(address: str) -> str:
+    """The client's network: its /24 (IPv4) or /48 (IPv6), what one abuser's many addresses usually share."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def too_many(what: str) -> QaError:
-    return QaError(429, "rate_limited", f"Có quá nhiều {what} được gửi trong thời gian ngắn. Vui lòng thử lại sau ít phút.")
+def too_many(what: str, wait: float = 600.0) -> QaError:
+    minutes = max(1, math.ceil(wait / 60))
+    return QaError(429, "rate_limited", f"Có quá nhiều {what} được gửi trong thời gian ngắn. Vui lòng thử lại sau {minutes} phút.",
+                   retry_after=max(1, math.ceil(wait)))
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from . import core
 from .core import Limits, QaError, Question, RateLimiter, Site
-from .store import Duplicate, Store
+from .store import REPLAYED, Duplicate, Store
 
 
 def require_site(store: Store, site_id: str) -> Site:
@@ -25,30 +25,68 @@ def require_site(store: Store, site_id: str) -> Site:
     return site
 
 
+class Submitted(NamedTuple):
+    question: Question
+    repeated: bool  # the same submission again (a retry after a lost reply): the original, stored once
+
+
 def submit_question(store: Store, secret: bytes, limits: Limits, limiter: RateLimiter, site: Site,
-                    data: Mapping[str, object], client: str, now: datetime) -> Question:
+                    data: Mapping[str, object], client: str, now: datetime) -> Submitted:
+    """Check, count, store; a submission sent again gets the question first stored, with its code."""
     nonce = core.check_token(secret, site.id, str(data.get("token", "")), now.timestamp(), limits)
     question = core.validate_question(data, site, nonce, now)
-    if not limiter.hit(f"q-ip:{client}", limits.ip_questions):
-        raise core.too_many("câu hỏi từ địa chỉ của bạn")
-    if not limiter.hit(f"q-site:{site.id}", limits.site_questions):
-        raise core.too_many("câu hỏi gửi đến trang này")
+    earlier = _earlier(store, question)
+    if earlier is not None:  # before the limits: a retry is never refused for the first attempt's count
+        return Submitted(earlier, True)
+    _count_question(limiter, limits, site, client)
     for _ in range(3):
         try:
-            return store.add_question(question)
+            return Submitted(store.add_question(question), False)
         except Duplicate as exc:
             if exc.code != "code_taken":
-                raise
+                earlier = _earlier(store, question)  # a retry racing its first attempt
+                if earlier is None:
+                    raise
+                return Submitted(earlier, True)
             question = replace(question, code=core.new_code())
     raise QaError(503, "unavailable", "Máy chủ tạm thời không lưu được câu hỏi. Vui lòng thử lại.")
+
+
+def _earlier(store: Store, question: Question) -> Question | None:
+    """The question this one repeats: the same form token with the same words, or the same words from the
+    same name and contact (a new token after a reload). A token reused for other words is a replay."""
+    by_token = store.question_by_nonce(question.site, question.nonce)
+    if by_token is not None:
+        if by_token.dedup_key != question.dedup_key:
+            raise QaError(409, "replayed", REPLAYED)
+        return by_token
+    return store.question_by_dedup(question.site, question.dedup_key) if question.dedup_key else None
+
+
+def _count_question(limiter: RateLimiter, limits: Limits, site: Site, client: str) -> None:
+    """Limits that fall on abusers, not on everyone (docs/qa.md): an address, then its network, have
+    their own budgets; past the site's budget the site is busy and only networks that have sent
+    little in the window get in; the storage ceiling refuses all."""
+    wait = limiter.wait(f"q-ip:{client}", limits.ip_questions)
+    if wait:
+        raise core.too_many("câu hỏi từ địa chỉ của bạn", wait)
+    net_key, site_key = f"q-net:{site.id}:{core.network_of(client)}", f"q-site:{site.id}"
+    count, window = limits.site_questions
+    busy = limiter.count(site_key, window) >= count
+    checks = [(net_key, (limits.busy_net_questions, limits.net_questions[1]) if busy else limits.net_questions),
+              (site_key, (limits.site_questions_max, window))]
+    wait = limiter.wait_all(checks)
+    if wait:
+        raise core.too_many("câu hỏi gửi đến trang này", wait)
 
 
 def submit_rating(store: Store, secret: bytes, limits: Limits, limiter: RateLimiter, site: Site,
                   data: Mapping[str, object], client: str, now: datetime) -> core.Rating:
     nonce = core.check_token(secret, site.id, str(data.get("token", "")), now.timestamp(), limits)
     rating = core.validate_rating(data, site, nonce, now)
-    if not limiter.hit(f"r-ip:{client}", limits.ip_ratings) or not limiter.hit(f"r-site:{site.id}", limits.site_ratings):
-        raise core.too_many("lượt đánh giá")
+    wait = limiter.wait_all([(f"r-ip:{client}", limits.ip_ratings), (f"r-site:{site.id}", limits.site_ratings)])
+    if wait:
+        raise core.too_many("lượt đánh giá", wait)
     return store.add_rating(rating)
 
 
@@ -99,6 +137,36 @@ def moderate(store: Store, site: str, question_id: int, action: str, params: Map
     saved = store.update_question(new, q.status)
     store.log_access(actor, site, q.id, action, now)
     return saved
+
+
+BULK_MAX = 5000  # one flood at a time; a larger window is narrowed first
+
+
+def bulk_reject(store: Store, site: str, params: Mapping[str, object], actor: str, now: datetime) -> int:
+    """Reject every waiting question of `site` received between `since` and `until` (ISO 8601, Vietnam time
+    when no offset) whose words contain `contains` (case and accents' encoding ignored; empty: all), with one
+    `reason`. Returns how many; each is logged like a single rejection."""
+    def when(key: str) -> datetime:
+        try:
+            value = datetime.fromisoformat(str(params.get(key, "")).strip())
+        except ValueError:
+            raise QaError(400, "invalid", "Thời điểm không hợp lệ.", {key: "Nhập ngày giờ, ví dụ 2026-12-02T08:00"}) from None
+        return value if value.tzinfo else value.replace(tzinfo=core.VN_TZ)
+
+    reason = str(params.get("reason", ""))
+    if reason not in core.REJECT_REASONS:
+        raise QaError(400, "invalid", "Lý do từ chối không hợp lệ.", {"reason": "Chọn: " + ", ".join(core.REJECT_REASONS)})
+    since, until = when("since"), when("until")
+    if until < since:
+        raise QaError(400, "invalid", "Thời điểm kết thúc phải sau thời điểm bắt đầu.", {"until": "Sau thời điểm bắt đầu"})
+    words = core.fold_case(str(params.get("contains", "")))
+    found = [q for q in store.received_between(site, since, until) if words in core.fold_case(q.question)]
+    if len(found) > BULK_MAX:
+        raise QaError(400, "invalid", f"Có {len(found)} câu hỏi trong khoảng này; hãy thu hẹp khoảng thời gian (tối đa {BULK_MAX}).")
+    for q in found:
+        store.update_question(core.reject(q, reason, now), q.status)
+        store.log_access(actor, site, q.id, "reject", now)
+    return len(found)
 
 
 def purge_expired(store: Store, now: datetime) -> int:

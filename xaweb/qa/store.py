@@ -223,13 +223,21 @@ class Store(ABC):
         rows = self._all(f"SELECT {', '.join(Q_COLUMNS)} FROM questions WHERE {where} {tail}", params)
         return [self._q_row(r) for r in rows]
 
-    def question(self, site: str, question_id: int) -> Question | None:
-        found = self._questions("site = ? AND id = ?", (site, question_id))
+    def _question_where(self, site: str, column: str, value: object) -> Question | None:
+        found = self._questions(f"site = ? AND {column} = ?", (site, value))  # column: one of the callers' literals
         return found[0] if found else None
 
+    def question(self, site: str, question_id: int) -> Question | None:
+        return self._question_where(site, "id", question_id)
+
     def question_by_code(self, site: str, code: str) -> Question | None:
-        found = self._questions("site = ? AND code = ?", (site, code))
-        return found[0] if found else None
+        return self._question_where(site, "code", code)
+
+    def question_by_nonce(self, site: str, nonce: str) -> Question | None:
+        return self._question_where(site, "nonce", nonce)
+
+    def question_by_dedup(self, site: str, dedup_key: str) -> Question | None:
+        return self._question_where(site, "dedup_key", dedup_key)
 
     def questions(self, site: str, status: str | None = None, limit: int = 200) -> list[Question]:
         if status:
@@ -252,6 +260,11 @@ class Store(ABC):
         if changed != 1:
             raise QaError(409, "conflict", "Câu hỏi vừa được người khác thay đổi; vui lòng tải lại và thử lại.")
         return q
+
+    def received_between(self, site: str, since: datetime, until: datetime) -> list[Question]:
+        """Questions still waiting for an answer, received in [since, until]: a flood to moderate at once."""
+        return self._questions("site = ? AND status = 'received' AND received_at >= ? AND received_at <= ?",
+                               (site, self._time_in(since), self._time_in(until)), "ORDER BY id")
 
     def unerased_done(self) -> list[Question]:
         """Answered or rejected questions still holding personal data (retention candidates)."""
