@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import email.utils
 import math
+import multiprocessing
+import os
 import re
 import shutil
 import unicodedata
@@ -23,6 +25,7 @@ import lxml.html
 import pytest
 import yaml
 
+import xaweb.writer
 from xaweb.build import BuildOptions, BuildResult, build
 from xaweb.errors import BuildError
 from xaweb.vietnamese import VN_TZ, slugify
@@ -1163,3 +1166,102 @@ def test_theme_static_file_replaces_the_default_one(themed):
     assert (out / "css/xaweb.css").read_bytes() == (site / "themes/tinh-mau/static/css/xaweb.css").read_bytes()
     assert (out / "js/xaweb.js").read_bytes() == (DEFAULT_THEME / "static/js/xaweb.js").read_bytes()
     assert (out / "img/quoc-huy.svg").read_bytes() == (DEFAULT_THEME / "static/img/quoc-huy.svg").read_bytes()
+
+
+# --- a build killed at any step ----------------------------------------------------------
+
+# Every file-system step a build's writing takes; a child process dies (os._exit: no clean-up,
+# as with kill -9) at the n-th of them.
+FS_STEPS = [(os, "replace"), (os, "rename"), (os, "link"), (os, "unlink"), (os, "rmdir"), (os, "mkdir"),
+            (shutil, "copyfile"), (shutil, "copy2"), (Path, "write_bytes"), (xaweb.writer, "_exchange")]
+KILLED = 137
+
+
+def _build_dying_at(step: int, site: Path, out: Path, exchange: bool, steps_taken) -> None:
+    """In a forked child: build, dying at file-system step `step` (0: never; then the names of all the
+    steps taken go to `steps_taken`)."""
+    taken: list[str] = []
+
+    def dying(function, name):
+        def step_or_die(*args, **kwargs):
+            taken.append(name)
+            if len(taken) == step:
+                os._exit(KILLED)
+            return function(*args, **kwargs)
+        return step_or_die
+
+    if not exchange:  # as on Windows, macOS, or a file system that cannot exchange folders
+        xaweb.writer._exchange = lambda a, b: False
+    for owner, name in FS_STEPS:
+        setattr(owner, name, dying(getattr(owner, name), name))
+    try:
+        run(site, out, cache=True, jobs=1)
+    except BaseException:
+        os._exit(1)
+    steps_taken.put(taken)
+    os._exit(0)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_an_incremental_build_killed_at_any_step_leaves_one_whole_build(tmp_path, exchange):
+    """An incremental build killed mid-write left public/ half old, half new. Now, killed at each
+    file-system step in turn, it leaves the previous build or the new one, whole; and the next
+    build finishes the job."""
+    if exchange and xaweb.writer._renameat2 is None:
+        pytest.fail("this Linux has no renameat2: the one-step swap is untested")
+    site, out = copy_site(SITES / "incremental", tmp_path / "site"), tmp_path / "public"
+    run(site, out, cache=True, jobs=1)
+    old = snapshot(out)
+    pristine = tmp_path / "pristine"
+    shutil.copytree(tmp_path, pristine, ignore=shutil.ignore_patterns("pristine"))
+    # An edit that rewrites every page (the commune's description) and removes one (stale files).
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("Trang thử nghiệm", "Cổng thông tin thử nghiệm"), encoding="utf-8")
+    removed = sorted((site / "content" / "tin-tuc").glob("*.md"))[-1]
+    removed.unlink()
+    edited = tmp_path / "edited"
+    shutil.copytree(site, edited)
+    run(copy_site(edited, tmp_path / "clean-site"), tmp_path / "clean")
+    new = snapshot(tmp_path / "clean")
+    assert old != new and len(set(old) - set(new)) >= 1
+    fork = multiprocessing.get_context("fork")
+
+    def restore() -> None:  # back to the state after the edit, before the build
+        for name in ("site", "public", "public.xaweb-tmp", "public.xaweb-old"):
+            shutil.rmtree(tmp_path / name, ignore_errors=True)
+            if (pristine / name).exists():
+                shutil.copytree(pristine / name, tmp_path / name)
+        shutil.rmtree(site / "content")
+        shutil.copytree(edited / "content", site / "content")
+        shutil.copyfile(edited / "site.yaml", config)
+
+    def build_dying_at(step: int) -> tuple[int | None, list[str]]:
+        restore()
+        steps_taken = fork.SimpleQueue()
+        child = fork.Process(target=_build_dying_at, args=(step, site, out, exchange, steps_taken))
+        child.start()
+        child.join(120)
+        return child.exitcode, (steps_taken.get() if child.exitcode == 0 else [])
+
+    exit_code, taken = build_dying_at(0)
+    assert exit_code == 0 and snapshot(out) == new
+    # Every step that moves or links a file, and every fifth of the others (writes into the staging
+    # folder, folders made, the old build removed after the swap: all alike).
+    chosen = [n for n, name in enumerate(taken, 1) if name in ("replace", "rename", "link", "_exchange") or n % 5 == 0]
+    seen = {"old": 0, "new": 0, "none": 0}
+    for step in chosen:
+        exit_code, _ = build_dying_at(step)
+        assert exit_code == KILLED, f"step {step}: the build failed or did not reach it (exit {exit_code})"
+        # What a web server would serve right now:
+        if out.is_dir():
+            served = snapshot(out)
+            assert served in (old, new), f"killed at step {step} ({taken[step - 1]}): public/ mixes two builds: {diff_names(served, new)[:5]}"
+            seen["old" if served == old else "new"] += 1
+        else:  # only between the two renames, and only without the one-step exchange
+            assert not exchange and snapshot(out.with_name("public.xaweb-old")) == old, f"killed at step {step}: no output"
+            seen["none"] += 1
+        run(site, out, cache=True, jobs=1)  # the next build, after the kill
+        assert snapshot(out) == new, f"killed at step {step}: the next build did not finish the job"
+        assert leftovers(out) == []
+    assert len(chosen) > 40 and seen["old"] > 20 and seen["new"] >= 1, (len(chosen), seen)
+    assert seen["none"] == (0 if exchange else 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -131,11 +132,14 @@ def test_leftover_old_folder_is_cleaned(old_site: Path):
 # --- incremental build: apply ------------------------------------------------------
 
 
-def test_apply_moves_changed_files_and_keeps_the_rest(old_site: Path):
+def test_apply_swaps_in_changed_files_and_links_the_rest(old_site: Path):
+    unchanged = old_site / "tin-tuc" / "trang" / "2" / "index.html"
+    inode = unchanged.stat().st_ino
     staged = StagedOutput(old_site)
     staged.write("tin-tuc/index.html", b"new list")
     staged.write("tin-tuc/moi/index.html", b"new page")
     staged.apply([])
+    assert unchanged.stat().st_ino == inode  # the same file, linked: no bytes copied, dates kept for sync tools
     assert snapshot(old_site) == {
         "index.html": "<h1>Trang cũ</h1>".encode("utf-8"),  # unchanged output kept as is
         "stale.html": b"removed in the new build",
@@ -165,6 +169,27 @@ def test_apply_never_removes_the_output_folder_itself(tmp_path: Path):
     staged.apply(["only.html"])
     assert target.is_dir()
     assert list(target.iterdir()) == []
+
+
+def test_apply_copies_where_the_file_system_has_no_hard_links(old_site: Path, monkeypatch):
+    def no_links(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    staged = StagedOutput(old_site)
+    staged.write("index.html", b"new home")
+    staged.apply(["stale.html"])
+    assert snapshot(old_site) == {"index.html": b"new home", "tin-tuc/index.html": b"old list",
+                                  "tin-tuc/trang/2/index.html": b"old page 2"}
+
+
+def test_a_swap_killed_between_its_two_renames_is_put_back(old_site: Path):
+    before = snapshot(old_site)
+    old_site.rename(old_site.with_name(old_site.name + OLD_SUFFIX))  # the first rename happened, not the second
+    staged = StagedOutput(old_site)
+    assert snapshot(old_site) == before  # the previous output is served again at once
+    staged.discard()
+    assert siblings(old_site) == ["public"]
 
 
 # --- static files -------------------------------------------------------------------

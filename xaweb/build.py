@@ -2,8 +2,8 @@
 
 gather the inputs (config, files, feeds, Q&A export) → stop here if no input
 changed → prepare (parse with the cache, assemble, plan; prepare.py)
-→ fingerprint the outputs → render what changed → write (a fresh folder
-swapped in, or changed files moved in).
+→ fingerprint the outputs → render what changed → write (a fresh folder,
+completed with links to the unchanged files, swapped in whole).
 
 Every stage collects problems; the build stops after the first stage that
 found errors, having reported all of them, and the previous output is left
@@ -162,7 +162,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
 
     staged = StagedOutput(out_dir)
     try:
-        if not previous or not (out_dir / MARKER).is_file():  # a swap replaces the folder; a move-in keeps it
+        if not previous or not (out_dir / MARKER).is_file():  # else linked in with the unchanged files
             staged.write(MARKER, MARKER_TEXT.encode("utf-8"))
         old_static = cache.static_stamps() if previous and cache is not None else {}
         # A generated file wins over a static file at its path (warned above), in every build.
