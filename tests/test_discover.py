@@ -78,6 +78,7 @@ def plant(root: Path, outside: Path, attack: str) -> str:
     return at
 
 
+@pytest.mark.attack("symlinks")
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_a_link_out_of_the_site_is_an_error_and_nothing_is_published(tmp_path, outside, attack):
     if ATTACKS[attack][1].startswith("/proc") and not Path("/proc/self/environ").exists():
@@ -118,6 +119,7 @@ def test_links_that_stay_inside_the_site_work(tmp_path):
     assert (out / "tai-lieu/so-tay.txt").read_text(encoding="utf-8") == "sổ tay"
 
 
+@pytest.mark.attack("symlinks")
 def test_a_folder_link_that_loops_is_reported_once_not_followed_forever(tmp_path):
     root = site(tmp_path / "site")
     link(root / "static/files/vong", root / "static")
@@ -126,6 +128,7 @@ def test_a_folder_link_that_loops_is_reported_once_not_followed_forever(tmp_path
     assert sorted(files.static) == ["/files/ke-hoach.txt"]
 
 
+@pytest.mark.attack("symlinks")
 def test_a_dangling_link_is_reported(tmp_path):
     root = site(tmp_path / "site")
     link(root / "content/tin-tuc/mat.md", root / "content/tin-tuc/khong-co.md")
@@ -133,6 +136,7 @@ def test_a_dangling_link_is_reported(tmp_path):
     assert [(p.path, "không tồn tại" in p.message) for p in files.problems] == [("content/tin-tuc/mat.md", True)]
 
 
+@pytest.mark.attack("symlinks")
 @pytest.mark.parametrize("key", ["sources", "qa"])
 def test_local_inputs_named_in_site_yaml_stay_inside_the_site(tmp_path, outside, key):
     root = site(tmp_path / "site")

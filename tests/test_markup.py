@@ -99,6 +99,7 @@ def test_abbreviation_extension_keeps_title(md):
         ("<!-- ghi chú nội bộ --><p>x</p>", ["ghi chú", "<!--"], ["<p>x</p>"]),
     ],
 )
+@pytest.mark.attack("content")
 def test_sanitize_removes_dangerous_html(dirty, forbidden, kept):
     clean = sanitize(dirty)
     for bad in forbidden:
@@ -118,6 +119,7 @@ def test_sanitize_keeps_abbr_title_and_safe_links():
     assert 'href="tel:02363846000"' in clean
 
 
+@pytest.mark.attack("content")
 def test_markdown_javascript_link_and_raw_html_go_through_sanitizer(md):
     html = render(md, "[Bấm](javascript:alert(1))\n\n<script>alert(2)</script>\n\n<iframe src=x></iframe>\n")
     assert "javascript" not in html

@@ -100,6 +100,7 @@ CASES = {
 }
 
 
+@pytest.mark.attack("requests")
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_request_is_refused_in_vietnamese_and_writes_nothing(setup, name):
     server, store, tokens = setup
@@ -109,6 +110,7 @@ def test_bad_request_is_refused_in_vietnamese_and_writes_nothing(setup, name):
     assert counts(store) == before
 
 
+@pytest.mark.attack("requests")
 def test_repeated_submissions_return_the_first_code_and_store_nothing_new(setup):
     # A citizen on 3G whose answer was lost presses "Gửi" again: the retry must get the
     # same tracking code, never an error and never a second question.
@@ -129,6 +131,7 @@ def test_repeated_submissions_return_the_first_code_and_store_nothing_new(setup)
     assert counts(store) == before
 
 
+@pytest.mark.attack("requests")
 def test_injection_strings_are_stored_verbatim_and_shown_escaped(setup):
     server, store, _ = setup
     for i, evil in enumerate(EVIL):
@@ -158,6 +161,7 @@ def test_no_javascript_form_flow_and_its_errors(setup):
     assert ok.status_code == 303 and ok.headers["Location"].startswith(f"{SITE_URL}/hoi-dap/da-gui/?ma=")
 
 
+@pytest.mark.attack("requests")
 def test_cors_is_granted_to_the_site_only(setup):
     server, _, _ = setup
     r = requests.options(server.api() + "/questions", headers={**ORIGIN, "Access-Control-Request-Method": "POST",
@@ -168,6 +172,7 @@ def test_cors_is_granted_to_the_site_only(setup):
     assert r.status_code == 403 and "Access-Control-Allow-Origin" not in r.headers
 
 
+@pytest.mark.attack("requests")
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_rate_limits_and_too_fast_tokens(backend, tmp_path):
     with database(backend, tmp_path) as db:
@@ -205,6 +210,7 @@ def flood(server: Server, addresses: list[str], each: int, tag: str) -> list[req
     return answers
 
 
+@pytest.mark.attack("requests")
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_flood_from_many_addresses_never_closes_the_form_to_a_citizen(backend, tmp_path):
     """The attack: 31 addresses × 10 questions filled the site's hourly budget and every citizen then
@@ -251,6 +257,7 @@ def test_a_flood_from_many_addresses_never_closes_the_form_to_a_citizen(backend,
             store.close()
 
 
+@pytest.mark.attack("requests")
 def test_login_guesses_from_many_addresses_slow_down_per_account(tmp_path, caplog):
     """100 guesses from 10 addresses were all processed: the account now slows every caller down."""
     with database("sqlite", tmp_path) as db:

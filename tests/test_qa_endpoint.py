@@ -217,6 +217,7 @@ def test_killed_server_loses_nothing_it_acknowledged(backend, tmp_path):
             proc.wait(10)
 
 
+@pytest.mark.attack("requests")
 def test_officers_see_only_their_site_and_every_view_is_logged(server, db):
     r = submit_json(server, question(1, token=server.token()))
     code = r.json()["code"]
@@ -244,6 +245,7 @@ def test_officers_see_only_their_site_and_every_view_is_logged(server, db):
         (f"canbo-{SITE_ID}", "list"), (f"canbo-{SITE_ID}", "view"), (f"canbo-{SITE_ID}", "erase")]
 
 
+@pytest.mark.attack("requests")
 def test_web_admin_login_csrf_escaping_and_moderation(server):
     evil = "<script>alert('x')</script> ' OR 1=1; --"
     submit_json(server, question(1, name=evil, question=f"Câu hỏi có mã độc {evil} cần được hiển thị an toàn.", token=server.token()))
@@ -335,6 +337,7 @@ def test_officers_reject_a_flood_at_once_and_each_rejection_is_logged(server, db
         store.close()
 
 
+@pytest.mark.attack("requests")
 def test_admin_urls_cannot_be_made_to_say_or_break_anything(server):
     submit_json(server, question(1, token=server.token()))
     mine, _ = login(server)

@@ -132,6 +132,7 @@ def test_a_wrong_token_is_an_outage_too_and_names_the_answer(server, tmp_path, m
         build(BuildOptions(site(tmp_path / "site", server.url), tmp_path / "out", jobs=1))
 
 
+@pytest.mark.attack("hostile servers")
 def test_an_endpoint_trickling_its_headers_cannot_hold_the_build(server, tmp_path, monkeypatch):
     monkeypatch.setenv("XAWEB_TEST_EXPORT_TOKEN", TOKEN)
     root, out = site(tmp_path / "site", server.url), tmp_path / "out"

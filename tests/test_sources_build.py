@@ -128,6 +128,7 @@ def test_home_box(full):
     assert "Nguồn: Trung tâm Thông tin" in text_of(box)
 
 
+@pytest.mark.attack("feeds")
 def test_nothing_unsafe_from_any_feed_reaches_any_page(full):
     _, out, _ = full
     [own] = (out / "thong-tin-tu-cap-tren").glob("huong-dan-*/index.html")
@@ -274,6 +275,7 @@ def test_cap_update_then_cancel_over_http(server, tmp_path):
     assert banner(out / "index.html") == []
 
 
+@pytest.mark.attack("spoofed alerts")
 def test_no_other_source_takes_a_real_alert_off_the_banner(server, tmp_path):
     """A Test Cancel on a second alert source and Cancels embedded in a news feed leave the banner up."""
     site = write_site(tmp_path / "site", "Tân Hòa", [

@@ -170,6 +170,7 @@ def test_local_files_are_read_as_they_are(tmp_path):
     assert not (tmp_path / ".xaweb-cache").exists()  # a local file is its own copy
 
 
+@pytest.mark.attack("hostile servers")
 def test_redirects_are_limited(server):
     assert http_get(server.url("/redirect/3/rss20.xml"), SETTINGS).url.endswith("/f/rss20.xml")
     with pytest.raises(FetchError, match="chuyển hướng"):
@@ -179,6 +180,7 @@ def test_redirects_are_limited(server):
         http_get(to_file, SETTINGS)
 
 
+@pytest.mark.attack("hostile servers")
 def test_a_50_mb_response_is_never_held_in_memory(server):
     for path in ("/big", "/big-stream"):
         tracemalloc.start()
@@ -191,6 +193,7 @@ def test_a_50_mb_response_is_never_held_in_memory(server):
         assert peak < 8 * 1024 * 1024 < BIG, (path, peak)
 
 
+@pytest.mark.attack("hostile servers")
 def test_dtd_and_external_entities_never_reach_the_network(server, tmp_path):
     doctype = (FIXTURES / "rss20.xml").read_text(encoding="utf-8").replace(
         "<rss ", f'<!DOCTYPE rss SYSTEM "{server.url("/evil.dtd")}">\n<rss ', 1)
@@ -207,6 +210,7 @@ def test_dtd_and_external_entities_never_reach_the_network(server, tmp_path):
 # --- one deadline per source, one budget per build (hostile servers) ---------------
 
 
+@pytest.mark.attack("hostile servers")
 def test_headers_trickled_one_byte_at_a_time_meet_the_deadline(server):
     # Each byte arrives well inside the read timeout, so only a wall-clock deadline ends it.
     for url in (server.url("/drip-headers"), server.url("/to?/drip-headers")):
@@ -216,6 +220,7 @@ def test_headers_trickled_one_byte_at_a_time_meet_the_deadline(server):
         assert time.monotonic() - started < SETTINGS.total_timeout + 1.5
 
 
+@pytest.mark.attack("hostile servers")
 def test_linked_messages_share_their_source_deadline(server, tmp_path):
     links = "".join(f'<entry><id>e{i}</id><title>Cảnh báo {i}</title><updated>2026-12-01T08:00:00+07:00</updated>'
                     f'<link type="application/cap+xml" href="{server.url(f"/drip-headers?{i}")}"/></entry>' for i in range(8))
@@ -228,6 +233,7 @@ def test_linked_messages_share_their_source_deadline(server, tmp_path):
     assert len(problems) == 8 and all("tải quá 3 giây" in p.message for p in problems)
 
 
+@pytest.mark.attack("hostile servers")
 def test_all_sources_of_a_build_end_within_the_budget(server, tmp_path):
     settings = FetchSettings(connect_timeout=1, read_timeout=1, total_timeout=3, budget=2, max_bytes=1024 * 1024)
     sources = [src(f"chậm {i}", server.url(f"/drip-headers?b{i}")) for i in range(12)]  # more than the worker pool
@@ -238,6 +244,7 @@ def test_all_sources_of_a_build_end_within_the_budget(server, tmp_path):
     assert all("hết 2 giây dành cho mọi nguồn" in p.message for p in report.problems), report.problems
 
 
+@pytest.mark.attack("hostile servers")
 def test_a_feed_is_read_up_to_max_entries(server, tmp_path):
     from xaweb.sources.adapters import MAX_ENTRIES
 
@@ -252,6 +259,7 @@ def test_a_feed_is_read_up_to_max_entries(server, tmp_path):
 # --- where a feed can make the build connect ----------------------------------------
 
 
+@pytest.mark.attack("hostile servers")
 def test_linked_messages_come_only_from_allowed_hosts(server, tmp_path):
     # "localhost" is the same server under a name the configuration does not give.
     other = server.url("/f/cap-wind.xml").replace("127.0.0.1", "localhost")
@@ -271,6 +279,7 @@ def test_linked_messages_come_only_from_allowed_hosts(server, tmp_path):
 
 @pytest.mark.parametrize("target", ["http://localhost:{port}/f/rss20.xml", "http://169.254.169.254/latest/meta-data/",
                                     "http://10.0.0.1/", "http://[::1]:{port}/f/rss20.xml", "http://0.0.0.0:{port}/f/rss20.xml"])
+@pytest.mark.attack("hostile servers")
 def test_a_redirect_cannot_reach_an_internal_address(server, tmp_path, target):
     port = server.httpd.server_address[1]
     url = server.url("/to?" + target.format(port=port))

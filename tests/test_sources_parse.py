@@ -182,6 +182,7 @@ def test_entries_with_cap_fields_are_alerts_too():
     assert alert.link == "https://tinh.example.vn/canh-bao/sl-1"
 
 
+@pytest.mark.attack("feeds")
 def test_cap_is_checked():
     with pytest.raises(SourceError, match="DTD"):
         parse_document(b'<?xml version="1.0"?><!DOCTYPE alert><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>', "cap")
@@ -194,12 +195,14 @@ def test_cap_is_checked():
 # --- safety ---------------------------------------------------------------------------
 
 
+@pytest.mark.attack("feeds")
 @pytest.mark.parametrize("name", ["bomb.xml", "xxe.xml"])
 def test_entity_declarations_are_refused(name):
     with pytest.raises(SourceError, match="thực thể"):
         parse(name)
 
 
+@pytest.mark.attack("feeds")
 def test_malformed_xml_is_refused():
     with pytest.raises(SourceError, match="XML không hợp lệ"):
         parse("malformed.xml")
@@ -225,6 +228,7 @@ UNSAFE = ("<script", "alert(", "onclick", "onerror", "onmouseover", "onload", "j
           "<iframe", "<form", "<input", "<style", "<img", "<svg", "<object", 'id="', "class=", "style=", "tracker.example")
 
 
+@pytest.mark.attack("feeds")
 def test_xss_payloads_in_every_field_are_neutralised():
     items = {i.id: i for i in parse("xss.xml").items + parse("xss.json").items}
     first = items["xss-1"]
@@ -247,6 +251,7 @@ def test_xss_payloads_in_every_field_are_neutralised():
     ("/relative", None), ("//a.vn/x", None), ("https://", None), ("https://a.vn/a b", None), ("https://a.vn:99999/", None),
     ("https://a.vn/\x00", None), (None, None), (42, None),
 ])
+@pytest.mark.attack("feeds")
 def test_safe_link(value, expected):
     assert safe_link(value) == expected
 
@@ -338,6 +343,7 @@ def test_next_change_is_the_next_expiry_or_age_out():
     assert next_change(alerts, [], d(2025, 10, 5)) == d(2025, 10, 6, 8)
 
 
+@pytest.mark.attack("feeds")
 def test_province_adapter_plugs_in_and_is_sanitised_anyway(monkeypatch):
     class ProvinceAdapter:
         name = "tinh-demo"
@@ -433,6 +439,7 @@ SPOOFS = {
 }
 
 
+@pytest.mark.attack("spoofed alerts")
 @pytest.mark.parametrize("attack", sorted(SPOOFS))
 def test_no_spoofed_message_takes_a_real_alert_off_the_banner(attack):
     real = parse("cap-alert.xml")
@@ -443,6 +450,7 @@ def test_no_spoofed_message_takes_a_real_alert_off_the_banner(attack):
     assert all(a.status == "Actual" and a.msg_type != "Cancel" for a in merged.alerts)
 
 
+@pytest.mark.attack("spoofed alerts")
 def test_a_news_feed_cannot_raise_or_lower_the_banner_with_cap():
     real = parse("cap-alert.xml")
     embedded = parse_document(in_atom(cap("C-1", msg_type="Cancel", references=LU1), cap("F-1", headline="Cảnh báo giả")))
@@ -466,12 +474,14 @@ def test_an_alert_source_can_be_limited_to_named_senders():
     assert [a.id for a in merge(sources, [parse("cap-alert.xml")], d(2025, 10, 5)).alerts] == [f"{REAL_SENDER},LU-1"]
 
 
+@pytest.mark.attack("spoofed alerts")
 @pytest.mark.parametrize("sender,identifier", [("pctt@tinh.example.vn,LU-1", "x"), ("a b", "1"), ("a", "1,2"), ("a&amp;b", "1")])
 def test_cap_ids_that_could_pass_for_another_are_refused(sender, identifier):
     with pytest.raises(SourceError, match="dấu phẩy"):
         parse_document(cap(identifier, sender=sender))
 
 
+@pytest.mark.attack("feeds")
 def test_cap_text_fields_reach_alerts_json_as_plain_text():
     marked = cap("M-1", headline="&lt;b&gt;Lũ&lt;/b&gt; trên sông Hòa").replace(
         b"<event>L\xc5\xa9</event>", "<event>&lt;img src=x onerror=alert(1)&gt;Lũ &amp; sạt lở</event>".encode("utf-8"))

@@ -14,6 +14,7 @@ from xaweb.sources.reach import Reach, Refused, internal, open_socket, refused_h
 @pytest.mark.parametrize("address", ["127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
                                      "100.64.0.1", "0.0.0.0", "::1", "fe80::1%eth0", "fc00::1", "::ffff:127.0.0.1",
                                      "::ffff:10.0.0.1", "224.0.0.1", "255.255.255.255", "không phải địa chỉ"])
+@pytest.mark.attack("hostile servers")
 def test_internal_addresses(address):
     assert internal(address)
 
@@ -57,6 +58,7 @@ def listener():
     httpd.server_close()
 
 
+@pytest.mark.attack("hostile servers")
 def test_a_name_that_resolves_inside_is_refused_after_the_lookup(listener, monkeypatch):
     # No DNS here: the resolver answers for one made-up public-looking name with loopback, as a
     # hostile (or rebinding) DNS server would. The check is on the address actually connected to.

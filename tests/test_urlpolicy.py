@@ -36,6 +36,7 @@ SAFE = ["/tin-tuc/", "files/qd-15.pdf", "#muc-1", "?trang=2", "https://dichvucon
         "http://tinh.gov.vn", "mailto:ubnd@tanan.gov.vn", "tel:+842773851234", "/files/Thông báo.pdf"]
 
 
+@pytest.mark.attack("URLs")
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_urls_are_refused(value):
     assert url_problem(value) is not None
@@ -46,6 +47,7 @@ def test_site_paths_and_the_four_schemes_are_allowed(value):
     assert url_problem(value) is None
 
 
+@pytest.mark.attack("URLs")
 @pytest.mark.parametrize("value", HOSTILE)
 def test_the_url_filter_cannot_emit_a_refused_url(value):
     filters = make_filters("https://tanan.dongthap.gov.vn/xa/", "vi")
@@ -65,6 +67,7 @@ FIELDS = {
 }
 
 
+@pytest.mark.attack("URLs")
 @pytest.mark.parametrize("field", sorted(FIELDS))
 @pytest.mark.parametrize("value", ["javascript:alert(1)", "data:text/html,<b>x</b>", "java\tscript:alert(1)", "//tracker.example/x"])
 def test_every_url_field_of_front_matter_is_checked_with_its_line(field, value):
@@ -100,6 +103,7 @@ def fill(value, url):
     return url if value == "{v}" else value
 
 
+@pytest.mark.attack("URLs")
 @pytest.mark.parametrize("setting", sorted(SETTINGS))
 def test_every_url_setting_of_site_yaml_is_checked_with_its_line(setting):
     text = yaml.safe_dump({**BASE, **fill(SETTINGS[setting], "javascript:alert(1)")}, allow_unicode=True, sort_keys=False)
@@ -113,6 +117,7 @@ def test_every_url_setting_of_site_yaml_is_checked_with_its_line(setting):
 
 @pytest.mark.parametrize("key,value", [("export_url", "file:///proc/self/environ"), ("export_url", "ftp://a.vn/x.json"),
                                        ("endpoint", "javascript:alert(1)")])
+@pytest.mark.attack("URLs")
 def test_urls_the_build_fetches_or_posts_to_are_http_only(key, value):
     text = yaml.safe_dump({**BASE, "qa": {"site_id": "tan-an", key: value}}, allow_unicode=True, sort_keys=False)
     with pytest.raises(BuildError) as failed:
@@ -138,6 +143,7 @@ def test_every_dynamic_href_and_src_of_the_themes_goes_through_the_url_filter():
 # --- a whole site: build and check both refuse it ---------------------------------------------
 
 
+@pytest.mark.attack("URLs")
 def test_build_and_check_report_hostile_urls_and_publish_nothing(tmp_path):
     root = tmp_path / "site"
     (root / "content/van-ban").mkdir(parents=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from xaweb.writer import OLD_SUFFIX, TMP_SUFFIX, StagedOutput
+from xaweb.writer import OLD_SUFFIX, PREVIOUS_SUFFIX, TMP_SUFFIX, StagedOutput
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -135,11 +135,11 @@ def test_leftover_old_folder_is_cleaned(old_site: Path):
 def test_apply_swaps_in_changed_files_and_links_the_rest(old_site: Path):
     unchanged = old_site / "tin-tuc" / "trang" / "2" / "index.html"
     inode = unchanged.stat().st_ino
+    before = snapshot(old_site)
     staged = StagedOutput(old_site)
     staged.write("tin-tuc/index.html", b"new list")
     staged.write("tin-tuc/moi/index.html", b"new page")
     staged.apply([])
-    assert unchanged.stat().st_ino == inode  # the same file, linked: no bytes copied, dates kept for sync tools
     assert snapshot(old_site) == {
         "index.html": "<h1>Trang cũ</h1>".encode("utf-8"),  # unchanged output kept as is
         "stale.html": b"removed in the new build",
@@ -147,6 +147,29 @@ def test_apply_swaps_in_changed_files_and_links_the_rest(old_site: Path):
         "tin-tuc/moi/index.html": b"new page",
         "tin-tuc/trang/2/index.html": b"old page 2",
     }
+    assert unchanged.stat().st_ino == inode  # the same file, linked: no bytes copied, dates kept for sync tools
+    # The build before is kept beside it, whole, as the next incremental build's starting point.
+    assert siblings(old_site) == ["public", "public" + PREVIOUS_SUFFIX]
+    assert snapshot(old_site.with_name("public" + PREVIOUS_SUFFIX)) == before
+
+
+def test_the_next_apply_touches_only_what_differs(old_site: Path):
+    staged = StagedOutput(old_site)
+    staged.write("tin-tuc/index.html", b"list 2")
+    staged.apply(["stale.html"])
+    previous = old_site.with_name("public" + PREVIOUS_SUFFIX)
+    kept = {rel: (previous / rel).stat().st_ino for rel in ("index.html", "tin-tuc/trang/2/index.html")}
+    staged = StagedOutput(old_site)
+    staged.write("index.html", b"home 3")
+    staged.apply([])
+    assert snapshot(old_site) == {"index.html": b"home 3", "tin-tuc/index.html": b"list 2", "tin-tuc/trang/2/index.html": b"old page 2"}
+    assert (old_site / "tin-tuc/trang/2/index.html").stat().st_ino == kept["tin-tuc/trang/2/index.html"]  # never rewritten
+    assert snapshot(previous) == {"index.html": "<h1>Trang cũ</h1>".encode("utf-8"), "tin-tuc/index.html": b"list 2",
+                                  "tin-tuc/trang/2/index.html": b"old page 2"}
+    # A full build has no use for it.
+    staged = StagedOutput(old_site)
+    staged.write("index.html", b"full")
+    staged.swap()
     assert siblings(old_site) == ["public"]
 
 
@@ -158,7 +181,6 @@ def test_apply_deletes_stale_files_and_prunes_empty_folders(old_site: Path):
     # tin-tuc/trang/2 and tin-tuc/trang became empty; tin-tuc still holds its list.
     assert folders(old_site) == {"tin-tuc"}
     assert old_site.is_dir()
-    assert siblings(old_site) == ["public"]
 
 
 def test_apply_never_removes_the_output_folder_itself(tmp_path: Path):
@@ -218,6 +240,7 @@ def _site(root: Path) -> Path:
     return root
 
 
+@pytest.mark.attack("output folder")
 def test_a_folder_xaweb_did_not_write_is_refused_and_kept(tmp_path):
     from xaweb.build import BuildOptions, build
     from xaweb.errors import BuildError

@@ -1,12 +1,15 @@
 """Write a build's files so that a failure never leaves a half-written site.
 
 Files are written into a staging folder beside the output. Only when every
-file is written does the output change, and then in one step: the staging
-folder is swapped in whole. An incremental build first completes its staging
-folder with hard links to the output's unchanged files (no bytes copied), so a
-web server or a sync tool reading the output sees one complete build, the old
-or the new, never a mix. If anything fails before the swap, the previous
-output is left exactly as it was.
+file is written does the output change, and then in one step: a whole folder
+is swapped in. A full build swaps in its staging folder. An incremental build
+keeps the build before the current one beside the output (`public.xaweb-prev`,
+hard links to the current files but for what changed last time), brings it up
+to the current output by touching only what differs, moves its own files over
+it, and swaps that in. A web server or a sync tool reading the output sees one
+complete build, the old or the new, never a mix; and the work is proportional
+to what changed, not to the size of the site. If anything fails before the
+swap, the output is left exactly as it was.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ MARKER = ".xaweb-output"  # in every output folder: xaweb may replace what it ho
 MARKER_TEXT = "Thư mục này do xaweb build tạo ra; mỗi lần dựng có thể thay toàn bộ nội dung của nó.\n"
 TMP_SUFFIX = ".xaweb-tmp"
 OLD_SUFFIX = ".xaweb-old"
+PREVIOUS_SUFFIX = ".xaweb-prev"  # the build before the current one: the next incremental build's starting point
 
 
 class Sink(Protocol):
@@ -68,7 +72,8 @@ class StagedOutput:
         self.target = target
         self.staging = target.with_name(target.name + TMP_SUFFIX)
         self.old = target.with_name(target.name + OLD_SUFFIX)
-        if self.old.is_dir() and not target.exists():  # killed between the two renames of a swap
+        self.previous = target.with_name(target.name + PREVIOUS_SUFFIX)
+        if self.old.is_dir() and not target.exists():  # killed between the renames of a swap
             os.replace(self.old, target)
         for leftover in (self.staging, self.old):  # from an interrupted earlier build
             if leftover.exists():
@@ -95,52 +100,78 @@ class StagedOutput:
             self.copy(url_path.lstrip("/"), source)
 
     def swap(self) -> None:
-        """Replace the whole output folder with the staging folder: in one step where the system can
-        exchange two folders (Linux), else in two renames a moment apart, after which a build killed
-        in between has its previous output put back by the next one."""
-        if not self.target.exists():
-            self.target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.staging, self.target)
-        elif _exchange(self.staging, self.target):
+        """A full build: replace the whole output folder with the staging folder."""
+        shutil.rmtree(self.previous, ignore_errors=True)  # every file differs from a full build's: no use as a base
+        if self.target.exists():
+            self._swap_in(self.staging)
             shutil.rmtree(self.staging, ignore_errors=True)  # which now holds the previous output
         else:
-            os.replace(self.target, self.old)
+            self.target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging, self.target)
-            shutil.rmtree(self.old, ignore_errors=True)
 
     def apply(self, stale: Iterable[str]) -> None:
-        """An incremental build: complete the staging folder with every file of the output that this
-        build did not write and that is not `stale`, then swap it in whole."""
-        _link_unchanged(self.target, self.staging, set(stale))
-        self.swap()
+        """An incremental build: bring the previous build's folder up to the current output, move this
+        build's files over it, delete `stale` paths from it, and swap it in whole; the current output
+        then becomes the previous build."""
+        _mirror(self.target, self.previous)
+        for path in sorted(self.staging.rglob("*")):
+            if path.is_file():
+                target = self.previous / path.relative_to(self.staging)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+        for rel_path in stale:
+            target = self.previous / rel_path
+            target.unlink(missing_ok=True)
+            _prune_empty(target.parent, self.previous)
+        self._swap_in(self.previous)
+        self.discard()
+
+    def _swap_in(self, folder: Path) -> None:
+        """Exchange `folder` and the output: in one step where the system can (Linux), else in renames a
+        moment apart, after which a build killed in between has its old output put back by the next one."""
+        if not _exchange(folder, self.target):
+            os.replace(self.target, self.old)
+            os.replace(folder, self.target)
+            os.replace(self.old, folder)
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _link_unchanged(source: Path, staging: Path, skip: set[str]) -> None:
-    """Hard-link into `staging` every file of `source` that it lacks, except the relative POSIX paths
-    in `skip`. Where the file system has no hard links (FAT, some network shares), copy instead."""
-    place: Callable[[str, Path], object] = os.link
-    for folder, _, names in os.walk(source):
-        rel_folder = os.path.relpath(folder, source)
-        into = staging if rel_folder == "." else staging / rel_folder
-        prefix = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
-        made = into.is_dir()
-        for name in names:
-            dest = into / name
-            if prefix + name in skip or os.path.lexists(dest):
+def _mirror(source: str | Path, copy: str | Path, made: bool = False) -> None:
+    """Make the folder `copy` hold exactly the files of `source`, as hard links to them, touching only
+    what differs (entries are compared by inode, which listing a folder gives for free on POSIX).
+    The output holds only files and folders xaweb wrote: no links to follow. (Plain strings: this
+    walks every folder of the output on each incremental build.)"""
+    if not made:
+        os.makedirs(copy, exist_ok=True)
+    theirs = {entry.name: entry for entry in os.scandir(copy)}
+    for entry in os.scandir(source):
+        other = theirs.pop(entry.name, None)
+        dest = os.path.join(copy, entry.name)
+        if entry.is_dir(follow_symlinks=False):
+            if other is not None and not other.is_dir(follow_symlinks=False):
+                os.unlink(dest)
+                other = None
+            _mirror(entry.path, dest, made=other is not None)
+            continue
+        if other is not None:
+            if not other.is_dir(follow_symlinks=False) and other.inode() == entry.inode():
                 continue
-            if not made:
-                into.mkdir(parents=True, exist_ok=True)
-                made = True
-            try:
-                place(os.path.join(folder, name), dest)
-            except OSError:
-                if place is not os.link:
-                    raise
-                place = shutil.copy2
-                place(os.path.join(folder, name), dest)
+            _remove(other)
+        try:
+            os.link(entry.path, dest)
+        except OSError:  # copied anew by every build there: slower, never wrong
+            shutil.copy2(entry.path, dest)
+    for other in theirs.values():
+        _remove(other)
+
+
+def _remove(entry: os.DirEntry) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
 
 
 def _load_renameat2() -> Callable[..., int] | None:
@@ -169,3 +200,13 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+def _prune_empty(folder: Path, root: Path) -> None:
+    """Remove folders left empty by deleted outputs, up to (not including) `root`."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

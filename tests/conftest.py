@@ -1,0 +1,79 @@
+"""What every test module shares: the attack and fault figures printed at the end of a run.
+
+A test that reproduces an attack carries `@pytest.mark.attack("kind")`; one that makes the
+machine fail (a kill, a stopped database, a full disk) carries `@pytest.mark.fault("kind")`.
+Each run of such a test (each parameter) is one attack or fault tried, and it held if the test
+passed. Tests that send citizens' submissions through a fault report, with the `submissions`
+fixture, how many were acknowledged, how many of those are stored, and so how many were lost.
+The summary comes last in the terminal, so CI logs end with it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+
+KINDS = ("attack", "fault")
+
+
+@dataclass
+class Figures:
+    tried: Counter = field(default_factory=Counter)  # (marker, kind) -> runs
+    held: Counter = field(default_factory=Counter)
+    submissions: Counter = field(default_factory=Counter)  # acknowledged, stored, lost
+
+
+FIGURES = pytest.StashKey[Figures]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "attack(kind): the test reproduces a hostile input or request; counted as tried, held if it passes")
+    config.addinivalue_line("markers", "fault(kind): the test makes the machine fail (kill, database stopped, disk full); counted likewise")
+    config.stash[FIGURES] = Figures()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" and not (report.when == "setup" and report.failed):
+        return
+    figures = item.config.stash[FIGURES]
+    for name in KINDS:
+        for mark in item.iter_markers(name):
+            key = (name, mark.args[0])
+            figures.tried[key] += 1
+            figures.held[key] += report.passed
+
+
+@pytest.fixture
+def submissions(request: pytest.FixtureRequest) -> Callable[[list[str], set[str]], None]:
+    """record(acknowledged codes, stored codes): adds to the run's figures, and fails on a loss."""
+    figures = request.config.stash[FIGURES]
+
+    def record(acknowledged: list[str], stored: set[str]) -> None:
+        lost = [code for code in acknowledged if code not in stored]
+        figures.submissions.update(acknowledged=len(acknowledged), stored=len(acknowledged) - len(lost), lost=len(lost))
+        assert not lost, f"{len(lost)} acknowledged submissions are not stored: {lost[:5]}"
+    return record
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    figures = config.stash[FIGURES]
+    if not figures.tried:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("attacks and faults")
+    for name, title in (("attack", "attacks"), ("fault", "faults")):
+        keys = sorted(k for k in figures.tried if k[0] == name)
+        if keys:
+            tried, held = sum(figures.tried[k] for k in keys), sum(figures.held[k] for k in keys)
+            write(f"{title}: {tried} tried, {held} held" + ("" if tried == held else f", {tried - held} NOT HELD"))
+            for key in keys:
+                write(f"  {key[1]:<28} {figures.tried[key]:>4} tried {figures.held[key]:>4} held")
+    s = figures.submissions
+    if s:
+        write(f"submissions through faults: {s['acknowledged']} acknowledged, {s['stored']} stored, {s['lost']} lost")
