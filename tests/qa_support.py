@@ -142,12 +142,68 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_cli_server(db: str, port: int, log: Path) -> subprocess.Popen:
-    """`xaweb qa serve` as its own process, ready when its health check answers."""
+class TcpProxy:
+    """A loopback TCP relay to `port`: `stop()` drops every connection and refuses new ones, as a
+    database that went down does to its clients; `start()` brings it back on the same port."""
+
+    def __init__(self, port: int):
+        self.target, self.port = port, free_port()
+        self._conns: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self.start()
+
+    def start(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        self._listener.close()
+        with self._lock:
+            for conn in self._conns:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                conn.close()
+            self._conns.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+                upstream = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                return
+            with self._lock:
+                self._conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def start_cli_server(db: str, port: int, log: Path, max_file_bytes: int | None = None) -> subprocess.Popen:
+    """`xaweb qa serve` as its own process, ready when its health check answers; with `max_file_bytes`,
+    no file it writes may grow past that (`ulimit -f`: a full disk, for that process alone)."""
     args = [sys.executable, "-m", "xaweb", "qa", "serve", "--db", db, "--port", str(port), "--threads", "8",
             "--limit", "min_seconds=0", "--limit", "ip_questions=100000/60", "--limit", "site_questions=100000/60",
             "--limit", "net_questions=100000/60", "--limit", "site_questions_max=100000", "--limit", "ip_tokens=100000/60"]
-    proc = subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    def limit() -> None:
+        import resource  # POSIX only, as this option is
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+    proc = subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT, preexec_fn=None if max_file_bytes is None else limit)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -14,6 +14,8 @@ import multiprocessing
 import os
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
@@ -1202,6 +1204,7 @@ def _build_dying_at(step: int, site: Path, out: Path, exchange: bool, steps_take
     os._exit(0)
 
 
+@pytest.mark.fault("kill -9 of a build")
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
 def test_an_incremental_build_killed_at_any_step_leaves_one_whole_build(tmp_path, exchange):
     """An incremental build killed mid-write left public/ half old, half new. Now, killed at each
@@ -1266,3 +1269,32 @@ def test_an_incremental_build_killed_at_any_step_leaves_one_whole_build(tmp_path
         assert leftovers(out) == []
     assert len(chosen) > 30 and seen["old"] > 20 and seen["new"] >= 1, (len(chosen), seen)
     assert seen["none"] == (0 if exchange else 1)
+
+
+@pytest.mark.fault("disk full (build)")
+@pytest.mark.parametrize("limit, fails_at", [(1024, "cache"), (200_000, "output")])
+def test_a_build_on_a_full_disk_says_so_and_keeps_the_previous_output(tmp_path, limit, fails_at):
+    site, out = copy_site(SITES / "incremental", tmp_path / "site"), tmp_path / "public"
+    (site / "static" / "files").mkdir(parents=True, exist_ok=True)
+    if fails_at == "output":  # a file bigger than the limit, to copy into the output
+        (site / "static" / "files" / "ban-do.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 1200)
+    run(site, out, cache=True, jobs=1)
+    before = snapshot(out)
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("Trang thử nghiệm", "Cổng thông tin thử nghiệm"), encoding="utf-8")
+    (site / "static" / "files" / "ban-do.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 1300)
+
+    def no_file_past_the_limit() -> None:  # `ulimit -f`, for the build alone
+        import resource  # POSIX only
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run([sys.executable, "-m", "xaweb", "build", str(site), "-o", str(out), "-j", "1", "--now", "2025-12-01T09:00"],
+                          capture_output=True, encoding="utf-8", preexec_fn=no_file_past_the_limit, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    said = done.stdout + done.stderr
+    assert "Traceback" not in said and "vẫn giữ nguyên bản dựng trước" in said, said
+    assert ("bộ nhớ đệm" if fails_at == "cache" else "vượt giới hạn kích thước") in said, said
+    assert snapshot(out) == before and leftovers(out) == []
+    run(site, out, cache=True, jobs=1)  # space again: the next build finishes the job
+    assert b"C\xe1\xbb\x95ng th\xc3\xb4ng tin th\xe1\xbb\xad nghi\xe1\xbb\x87m" in (out / "index.html").read_bytes()

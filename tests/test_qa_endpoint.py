@@ -13,16 +13,18 @@ import re
 import signal
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
 import requests
 
-from qa_support import (BACKENDS, ORIGIN, OTHER_ID, PASSWORD, SITE_ID, SITE_URL, Server, database, free_port, login,
-                        question, setup_sites, start_cli_server, submit_json)
+from qa_support import (BACKENDS, ORIGIN, OTHER_ID, PASSWORD, PG_ENV, SITE_ID, SITE_URL, Server, TcpProxy, database, free_port,
+                        login, postgres_url, question, setup_sites, start_cli_server, submit_json)
 from xaweb.build import BuildOptions, build
 from xaweb.qa import core, service
 from xaweb.qa.backends import open_store
@@ -164,8 +166,9 @@ def test_200_concurrent_submissions_are_stored_exactly_once(server, db):
         store.close()
 
 
+@pytest.mark.fault("kill -9 of the Q&A server")
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_killed_server_loses_nothing_it_acknowledged(backend, tmp_path):
+def test_killed_server_loses_nothing_it_acknowledged(backend, tmp_path, submissions):
     with database(backend, tmp_path) as db:
         store = open_store(db)
         setup_sites(store)
@@ -201,12 +204,7 @@ def test_killed_server_loses_nothing_it_acknowledged(backend, tmp_path):
         for w in workers:
             w.join(10)
         assert len(acknowledged) >= 150
-        store = open_store(db)
-        try:
-            stored = {q.code for q in store.questions(SITE_ID, limit=100_000)}
-        finally:
-            store.close()
-        assert set(acknowledged) <= stored
+        submissions(acknowledged, stored_codes(db))
         # The server starts again on the same database and serves it.
         proc = start_cli_server(db, port, tmp_path / "server2.log")
         try:
@@ -215,6 +213,103 @@ def test_killed_server_loses_nothing_it_acknowledged(backend, tmp_path):
         finally:
             proc.kill()
             proc.wait(10)
+
+
+def stored_codes(db: str) -> set[str]:
+    store = open_store(db)
+    try:
+        return {q.code for q in store.questions(SITE_ID, limit=100_000)}
+    finally:
+        store.close()
+
+
+@pytest.mark.fault("database stopped")
+def test_a_database_that_stops_and_comes_back_loses_nothing_acknowledged(tmp_path, submissions):
+    """PostgreSQL goes away under load (every connection dropped, new ones refused) for two seconds,
+    then comes back: requests in flight get 503 with Retry-After, never a false "received"; the
+    others wait for it; afterwards the endpoint takes questions again by itself."""
+    with database("postgres", tmp_path) as direct:
+        store = open_store(direct)
+        setup_sites(store)
+        store.close()
+        where = urlsplit(postgres_url())
+        assert where.hostname == "127.0.0.1", f"{PG_ENV} must name 127.0.0.1 for this test"
+        proxy = TcpProxy(where.port or 5432)
+        server = Server(direct.replace(f"127.0.0.1:{where.port or 5432}", f"127.0.0.1:{proxy.port}", 1))
+        acknowledged: list[str] = []
+        statuses: Counter = Counter()
+        stop = threading.Event()
+
+        def client(worker: int) -> None:
+            with requests.Session() as session:
+                n = 0
+                while not stop.is_set():
+                    n += 1
+                    token = session.get(server.api() + "/token", timeout=30).json()["token"]
+                    r = session.post(server.api() + "/questions", json=question(f"mất-cơ-sở-dữ-liệu {worker}-{n}", token=token),
+                                     headers={**ORIGIN, "Accept": "application/json"}, timeout=30)
+                    statuses[r.status_code] += 1
+                    if r.status_code == 201:
+                        acknowledged.append(r.json()["code"])
+                    elif r.status_code == 503:
+                        assert int(r.headers["Retry-After"]) > 0 and "chưa được lưu" in r.json()["error"]["message"]
+
+        workers = [threading.Thread(target=client, args=(w,)) for w in range(6)]
+        try:
+            for w in workers:
+                w.start()
+            time.sleep(1.0)
+            before = len(acknowledged)
+            proxy.stop()
+            time.sleep(2.0)
+            proxy.start()
+            time.sleep(3.0)
+            stop.set()
+            for w in workers:
+                w.join(60)
+            assert before > 0 and set(statuses) <= {201, 503}, statuses
+            after = submit_json(server, question("đã có lại cơ sở dữ liệu", token=server.token()))
+            assert after.status_code == 201, after.text
+            acknowledged.append(after.json()["code"])
+        finally:
+            stop.set()
+            server.close()
+            proxy.stop()
+        submissions(acknowledged, stored_codes(direct))
+
+
+@pytest.mark.fault("disk full (Q&A server)")
+def test_a_full_disk_answers_503_and_loses_nothing_acknowledged(tmp_path, submissions):
+    db = f"sqlite:///{tmp_path / 'qa.sqlite3'}"
+    store = open_store(db)
+    setup_sites(store)
+    store.close()
+    port = free_port()
+    proc = start_cli_server(db, port, tmp_path / "server.log", max_file_bytes=1_500_000)
+    api = f"http://127.0.0.1:{port}/v1/sites/{SITE_ID}"
+    acknowledged: list[str] = []
+    refused: list[requests.Response] = []
+    try:
+        with requests.Session() as session:
+            for n in range(5000):
+                token = session.get(api + "/token", timeout=30).json()["token"]
+                r = session.post(api + "/questions", json=question(f"đĩa đầy {n}", token=token),
+                                 headers={**ORIGIN, "Accept": "application/json"}, timeout=30)
+                if r.status_code == 201:
+                    acknowledged.append(r.json()["code"])
+                else:
+                    refused.append(r)
+                    if len(refused) == 5:
+                        break
+        assert refused, "the disk never filled"
+        assert {r.status_code for r in refused} == {503} and all(int(r.headers["Retry-After"]) > 0 for r in refused)
+        assert "chưa được lưu" in refused[0].json()["error"]["message"]
+        assert proc.poll() is None  # still serving
+    finally:
+        proc.kill()
+        proc.wait(10)
+    assert "lỗi khi xử lý POST" in (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
+    submissions(acknowledged, stored_codes(db))
 
 
 @pytest.mark.attack("requests")
@@ -276,6 +371,7 @@ def test_web_admin_login_csrf_escaping_and_moderation(server):
     assert browser.get(server.url + "/admin/", allow_redirects=False, timeout=30).status_code == 303
 
 
+@pytest.mark.fault("server died before replying")
 def test_a_retry_after_the_server_died_unanswered_gets_the_stored_code(server, db):
     """The server stored the question and died before it could answer: the citizen's retry of the
     same form gets that question's tracking code, and nothing is stored twice."""

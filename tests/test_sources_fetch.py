@@ -100,6 +100,7 @@ FAILURES = {
 }
 
 
+@pytest.mark.fault("source feeds down")
 def test_every_failure_falls_back_to_the_last_good_copy_concurrently(server, tmp_path):
     sources = [src(name, server.route(name, "/f/rss20.xml")) for name in FAILURES]
     good = fetch_sources(sources, tmp_path, SETTINGS)

@@ -12,6 +12,7 @@ as it was.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -24,7 +25,7 @@ from .content.assemble import next_expiry
 from .content.model import Site
 from .digests import digest
 from .discover import SiteFiles, stamp_of, walk_files
-from .errors import BuildError, Problem, Problems
+from .errors import BuildError, Problem, Problems, io_failure
 from .images import CACHE_DIR as IMAGE_CACHE_DIR
 from .images import image_jobs
 from .parallel import default_jobs, derive_many, render_many
@@ -111,13 +112,19 @@ def build(options: BuildOptions, progress: Progress = no_progress) -> BuildResul
                                             "dựng vào đó sẽ xóa các tệp đang có. Hãy chọn thư mục khác, hoặc thêm --force nếu chắc chắn")])
     timer = _Timer()
     problems = Problems()
-    inputs = gather(site_dir, problems, options.offline, timer.lap)
-    cache = BuildCache(site_dir, out_dir) if options.cache else None
     try:
-        return _build(options, inputs, cache, out_dir, problems, timer, progress)
-    finally:
-        if cache is not None:
-            cache.close()
+        inputs = gather(site_dir, problems, options.offline, timer.lap)
+        cache = BuildCache(site_dir, out_dir) if options.cache else None
+        try:
+            return _build(options, inputs, cache, out_dir, problems, timer, progress)
+        finally:
+            if cache is not None:
+                cache.close()
+    except (OSError, sqlite3.Error) as exc:
+        failure = io_failure(exc, out_dir)
+        if failure is None:
+            raise
+        raise failure from exc
 
 
 def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_dir: Path, problems: Problems,

@@ -8,7 +8,10 @@ cannot go on raises `BuildError` with all it collected.
 from __future__ import annotations
 
 import difflib
+import errno
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Literal
 
 Level = Literal["error", "warning"]
@@ -73,3 +76,30 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' ; did you mean 'x'?' for a near miss, else ''."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; có phải ý bạn là '{match[0]}'?" if match else ""
+
+
+# What the system says about a file it cannot read or write, for an officer.
+_IO_REASONS = {
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EFBIG: "tệp vượt giới hạn kích thước cho phép",
+    errno.EDQUOT: "vượt hạn mức dung lượng của tài khoản",
+    errno.EACCES: "không có quyền",
+    errno.EPERM: "không có quyền",
+    errno.EROFS: "ổ đĩa chỉ cho phép đọc",
+    errno.EIO: "lỗi đọc ghi của ổ đĩa",
+}
+
+
+def io_failure(exc: OSError | sqlite3.Error, out_dir: Path) -> BuildError | None:
+    """A build the machine stopped (a full disk, a file it may not write): said in Vietnamese, with
+    the reassurance that matters, since the output is only ever replaced whole. None for an error
+    that names no file and no known cause (a socket's, say): a fault of xaweb, to be seen whole."""
+    if isinstance(exc, OSError):
+        if exc.filename is None and exc.errno not in _IO_REASONS:
+            return None
+        where = f" {exc.filename}" if exc.filename else ""
+        said = f"không đọc hoặc ghi được tệp{where}: {_IO_REASONS.get(exc.errno or 0, exc.strerror or str(exc))}"
+    else:  # SQLite, for the build cache: it says "disk I/O error" or "database or disk is full"
+        said = f"không ghi được bộ nhớ đệm .xaweb-cache ({exc}): ổ đĩa có thể đã đầy"
+    return BuildError([Problem("", None, f"{said}. Thư mục đầu ra {out_dir} "
+                                         "vẫn giữ nguyên bản dựng trước; hãy khắc phục rồi dựng lại.")])

@@ -99,9 +99,13 @@ class QaApp:
             code = exc.code or 400
             message = "Không tìm thấy địa chỉ này." if code == 404 else "Phương thức không được hỗ trợ." if code == 405 else "Yêu cầu không hợp lệ."
             response = self.error(request, QaError(code, "http_" + str(code), message))
-        except Exception:  # noqa: BLE001 - logged, and the citizen gets a message, not a traceback
+        except Exception as exc:  # noqa: BLE001 - logged, and the citizen gets a message, not a traceback
             log.exception("lỗi khi xử lý %s %s", request.method, request.path)
-            response = self.error(request, QaError(500, "server_error", "Máy chủ gặp lỗi. Câu hỏi chưa được lưu; vui lòng thử lại sau."))
+            if self.store.unavailable(exc):
+                response = self.error(request, QaError(503, "unavailable", "Máy chủ tạm thời không lưu được dữ liệu. Nội dung bạn gửi "
+                                                                        "chưa được lưu; vui lòng thử lại sau ít phút.", retry_after=30))
+            else:
+                response = self.error(request, QaError(500, "server_error", "Máy chủ gặp lỗi. Câu hỏi chưa được lưu; vui lòng thử lại sau."))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # Not "no-referrer": with it a browser sends "Origin: null" when a page of this server posts to itself.
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -160,7 +164,7 @@ class QaApp:
             response = self.json(exc.as_json(), exc.status)
         else:
             response = self.render("message.html", exc.status, site, title="Không thực hiện được yêu cầu", message=exc.message)
-        if exc.status == 429:
+        if exc.status in (429, 503):
             response.headers["Retry-After"] = str(exc.retry_after or 60)
         return response
 

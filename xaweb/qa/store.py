@@ -95,6 +95,11 @@ class Store(ABC):
         """Whether a failed insert broke a unique constraint (and nothing else)."""
 
     @abstractmethod
+    def unavailable(self, exc: Exception) -> bool:
+        """Whether `exc` says the database cannot be reached or cannot write now (stopped, restarting,
+        disk full): the request gets 503 and a retry later, not a 500."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     def _all(self, sql: str, params: Sequence = ()) -> list[tuple]:

@@ -24,8 +24,10 @@ class PostgresStore(Store):
     TIME_COLUMN = "TIMESTAMPTZ"
 
     def __init__(self, url: str, max_size: int = 16):
-        self.pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True, timeout=30,
-                                   kwargs={"application_name": "xaweb-qa"})
+        # `check`: a connection the database dropped (a restart) is replaced before use, not handed to a
+        # request; `timeout`: while the database is down a request waits this long, then gets 503.
+        self.pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True, timeout=10,
+                                   check=ConnectionPool.check_connection, kwargs={"application_name": "xaweb-qa"})
         self.pool.wait(timeout=30)
         self.migrate(utcnow())
 
@@ -49,6 +51,10 @@ class PostgresStore(Store):
 
     def _unique_violation(self, exc: Exception) -> bool:
         return isinstance(exc, psycopg.errors.UniqueViolation)
+
+    def unavailable(self, exc: Exception) -> bool:
+        # A lost connection, a server shutting down, no connection in time (PoolTimeout), a full disk.
+        return isinstance(exc, psycopg.OperationalError)
 
     def close(self) -> None:
         self.pool.close()

@@ -131,6 +131,9 @@ class SqliteStore(Store):
     def _unique_violation(self, exc: Exception) -> bool:
         return isinstance(exc, sqlite3.IntegrityError) and str(exc).startswith("UNIQUE constraint failed:")
 
+    def unavailable(self, exc: Exception) -> bool:
+        return isinstance(exc, sqlite3.OperationalError)  # full disk, I/O error, locked past the timeout
+
     def close(self) -> None:
         with self._lock:
             for conn in self._readers:
