@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from xaweb.digests import digest, digest_all
-from xaweb.render.deps import TemplateDigests
+from xaweb.render.deps import BLOCKS, TemplateDigests
 
 
 def write_templates(root: Path, files: dict[str, str]) -> Path:
@@ -100,6 +100,43 @@ def test_a_section_intro_edit_re_renders_only_that_sections_first_list_pages(tmp
     index.write_text(index.read_text(encoding="utf-8").replace("Giới thiệu cũ.", "Giới thiệu mới."), encoding="utf-8")
     result = build(BuildOptions(root, out, jobs=1))
     assert result.rendered == 1 and "Giới thiệu mới." in (out / "tin-tuc/index.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    build(BuildOptions(root, fresh, jobs=1, cache=False))
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+           {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("text, blocks", [
+    ("{{ config.committee }}", set()),  # in the chrome, not a block
+    ("{% for l in config.quick_links %}{{ l.title }}{% endfor %}", {"quick_links"}),
+    ("{{ site.config.leaders | length }}{{ site.pages | length }}", {"leaders"}),
+    ("{% set c = config %}{{ c.home.news_count }}", BLOCKS),  # the config under another name: any block
+    ("{{ show(site) }}", BLOCKS),  # the site given whole
+    ("{{ site.config }}", BLOCKS),
+    ("{{ config['feeds'] }}", BLOCKS),
+])
+def test_the_config_blocks_a_template_names_are_found(tmp_path: Path, text: str, blocks):
+    root = write_templates(tmp_path / "t", {"t.html": "{% macro show(x) %}{% endmacro %}" + text, "base.html": "{% include 't.html' %}"})
+    assert TemplateDigests([root])("base.html")[2] == blocks
+
+
+def test_a_config_block_edit_re_renders_only_what_shows_it(tmp_path):
+    from xaweb.build import BuildOptions, build
+
+    root = tmp_path / "site"
+    (root / "content" / "tin-tuc").mkdir(parents=True)
+    for i in range(3):
+        (root / "content" / "tin-tuc" / f"bai-{i}.md").write_text(f"---\ntitle: Bài {i}\ndate: 2025-09-2{i}\n---\nNội dung.\n", encoding="utf-8")
+    config = root / "site.yaml"
+    config.write_text("name: Tân Phú\nprovince: Đồng Tháp\nfeeds:\n  items: 3\nquick_links:\n"
+                      "  - title: Cổng Dịch vụ công quốc gia\n    url: https://dichvucong.gov.vn\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(BuildOptions(root, out, jobs=1))
+    config.write_text(config.read_text(encoding="utf-8").replace("Cổng Dịch vụ công quốc gia", "Dịch vụ công trực tuyến"), encoding="utf-8")
+    assert build(BuildOptions(root, out, jobs=1)).rendered == 1  # the home page: the one output showing quick links
+    config.write_text(config.read_text(encoding="utf-8").replace("items: 3", "items: 2"), encoding="utf-8")
+    result = build(BuildOptions(root, out, jobs=1))
+    assert result.rendered == 4  # RSS and Atom of the site and of its one section
     fresh = tmp_path / "fresh"
     build(BuildOptions(root, fresh, jobs=1, cache=False))
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \

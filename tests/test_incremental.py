@@ -315,7 +315,7 @@ class SiteModel:
 
     def sync(self, site: Path) -> None:
         want = self.files()
-        have = {p.relative_to(site).as_posix(): p for top in ("content", "static", "templates") if (site / top).is_dir()
+        have = {p.relative_to(site).as_posix(): p for top in ("content", "static", "templates", "themes") if (site / top).is_dir()
                 for p in (site / top).rglob("*") if p.is_file()}
         for rel in have.keys() - want.keys():
             have[rel].unlink()
@@ -324,7 +324,7 @@ class SiteModel:
             if not path.is_file() or path.read_bytes() != data:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-        for top in ("content", "static", "templates"):  # git keeps no empty folders either
+        for top in ("content", "static", "templates", "themes"):  # git keeps no empty folders either
             for folder in sorted((p for p in (site / top).rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
                 if not any(folder.iterdir()):
                     folder.rmdir()
@@ -394,6 +394,14 @@ FIELD_CHANGES = [
     ("image", "/images/trao-qua.jpg"), ("image", "/images/cau-hoa-loi.jpg"), ("image", None),
 ]
 OVERRIDES = ["partials/footer.html", "partials/card.html"]
+CHILD_THEME = "tinh-thu"
+HOME_BLOCKS = ["home_intro", "home_quick_links", "home_news", "home_contact"]
+
+
+def child_theme(block: str, marker: str) -> dict[str, str]:
+    """A province theme's files (docs/themes.md): the default theme with one home-page block replaced."""
+    return {f"themes/{CHILD_THEME}/theme.yaml": f"name: {CHILD_THEME}\nextends: default\n",
+            f"themes/{CHILD_THEME}/templates/home.html": '{% extends "default:home.html" %}\n{% block ' + block + " %}" + marker + "{% endblock %}\n"}
 MARKERS = ["<!-- bản riêng của xã Hòa Lợi -->", "<p class=\"thu-nghiem\">Phiên bản thử nghiệm</p>"]
 
 
@@ -704,6 +712,10 @@ class IncrementalBuilds(RuleBasedStateMachine):
         ("home.news_count", 1), ("home.news_count", 6),
         ("base_url", "https://hoaloi.vinhlong.gov.vn"), ("base_url", "https://vinhlong.gov.vn/hoa-loi"),
         ("language", "en"), ("language", "vi"),
+        ("footer.responsible", "Bà Lê Thị Hoa – Chủ tịch UBND xã"), ("contact.phone", "0270 3 999 999"),
+        ("leaders", [{"name": "Ông Trần Văn Bình", "role": "Chủ tịch UBND xã", "phone": "0270 3 812 346"}]), ("leaders", []),
+        ("quick_links", [{"title": "Cổng Dịch vụ công quốc gia", "url": "https://dichvucong.gov.vn",
+                          "description": "Nộp hồ sơ trực tuyến"}]), ("quick_links", []),
     ]))
     def edit_config(self, change):
         key, value = change
@@ -729,6 +741,19 @@ class IncrementalBuilds(RuleBasedStateMachine):
                 m.static.pop(path, None)
             else:
                 m.static[path] = data
+
+    @rule(block=st.sampled_from([None, *HOME_BLOCKS]), marker=st.sampled_from(MARKERS))
+    def theme_block_override(self, block, marker):
+        """A province theme extending the default one that replaces one block of the home page
+        (docs/themes.md); None: back to the default theme."""
+        with self.edit(f"themes/{CHILD_THEME}: " + (f"home.html overrides {block} with {marker!r}" if block else "removed")) as m:
+            for path in [p for p in m.templates if p.startswith("themes/")]:
+                del m.templates[path]
+            if block is None:
+                m.config.pop("theme", None)
+                return
+            m.templates.update(child_theme(block, marker))
+            m.config["theme"] = CHILD_THEME
 
     @rule(name=st.sampled_from(OVERRIDES), action=st.sampled_from(["add", "add", "remove", "break"]), marker=st.sampled_from(MARKERS))
     def template_override(self, name, action, marker):
@@ -815,6 +840,17 @@ def _override(name: str, extra: str | None) -> Callable[[SiteModel], None]:
     return change
 
 
+def _theme_block(block: str | None, marker: str) -> Callable[[SiteModel], None]:
+    def change(m: SiteModel) -> None:
+        for path in [p for p in m.templates if p.startswith("themes/")]:
+            del m.templates[path]
+        m.config.pop("theme", None)
+        if block:
+            m.templates.update(child_theme(block, marker))
+            m.config["theme"] = CHILD_THEME
+    return change
+
+
 TOUR: list[tuple[str, Callable[[SiteModel], None]]] = [
     ("body edit", _body(NEWS, BODIES[2])),
     ("title edit: the page moves", _set(NEWS, "title", TITLES[5])),
@@ -855,6 +891,12 @@ TOUR: list[tuple[str, Callable[[SiteModel], None]]] = [
     ("site.yaml feeds.full_content", _set_config("feeds.full_content", True)),
     ("site.yaml base_url with a path", _set_config("base_url", "https://vinhlong.gov.vn/hoa-loi")),
     ("site.yaml language", _set_config("language", "en")),
+    ("site.yaml footer block", _set_config("footer.responsible", "Bà Lê Thị Hoa – Chủ tịch UBND xã")),
+    ("site.yaml leaders block", _set_config("leaders", [{"name": "Ông Trần Văn Bình", "role": "Chủ tịch UBND xã"}])),
+    ("site.yaml quick links block", _set_config("quick_links", [{"title": "Cổng Dịch vụ công quốc gia", "url": "https://dichvucong.gov.vn"}])),
+    ("a province theme overrides one home block", _theme_block("home_quick_links", MARKERS[0])),
+    ("the theme overrides another block instead", _theme_block("home_contact", MARKERS[1])),
+    ("back to the default theme", _theme_block(None, "")),
     ("static photo added, shown in a body", lambda m: (m.static.__setitem__("static/images/cau-hoa-loi.jpg", STATIC_BYTES[5]),
                                                         _body(NEWS, PHOTO_BODY)(m))),
     ("static photo replaced by a smaller one", lambda m: m.static.__setitem__("static/images/cau-hoa-loi.jpg", STATIC_BYTES[4])),

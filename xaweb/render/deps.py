@@ -6,7 +6,10 @@ covers everything the output's render reads:
 
 - the templates it uses, with everything they extend, include or import;
 - the "chrome" every HTML page shows: config, menu (section titles and
-  order), UI strings, xaweb's version;
+  order), UI strings, xaweb's version; except the config blocks few outputs
+  show (`BLOCKS`: the home page's lists, quick links and leaders; the feeds'
+  settings), which count only for the outputs whose templates name them or
+  whose kind declares them (`Kind.config_blocks`);
 - the data it shows: a page's source and listing digest, or the listing
   digests of the pages on a list page, a feed, a tag page or the home page.
 
@@ -19,7 +22,7 @@ edit to a page's body alone re-renders that page and no list.
 from __future__ import annotations
 
 import pickle
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -48,7 +51,23 @@ def listing_digest(page: Page, parsed: str, images: dict | None = None) -> str:
 SITE_WIDE = {"pages", "listed_pages", "root_pages", "tags", "lastmod", "listed", "feed_items"}
 
 
-def _reads_site_wide(ast: jinja2.nodes.Template) -> bool:
+# Blocks of site.yaml that few outputs show. An output depends on one only when a template of
+# its closure names it (`config.home`, `site.config.leaders`) or its kind's code reads it.
+BLOCKS = frozenset({"home", "quick_links", "leaders", "feeds"})
+
+
+def _is_name(node: jinja2.nodes.Node, name: str) -> bool:
+    return isinstance(node, jinja2.nodes.Name) and node.name == name
+
+
+def _is_site_config(node: jinja2.nodes.Node) -> bool:
+    return isinstance(node, jinja2.nodes.Getattr) and node.attr == "config" and _is_name(node.node, "site")
+
+
+def _reads(ast: jinja2.nodes.Template) -> tuple[bool, tuple[str, ...] | None]:
+    """(whether the template reads site-wide data, the config blocks it names; None when it uses the
+    config or the site whole, as in `macro(config)`, so that it may read any block)."""
+    wide, blocks, named = False, set(), set()
     for found in ast.find_all(jinja2.nodes.Getattr):
         attrs = []
         node: jinja2.nodes.Node | None = found
@@ -56,39 +75,49 @@ def _reads_site_wide(ast: jinja2.nodes.Template) -> bool:
             if isinstance(node, jinja2.nodes.Getattr):
                 attrs.append(node.attr)
             node = node.node
-        if isinstance(node, jinja2.nodes.Name) and node.name == "site" and SITE_WIDE & set(attrs):
-            return True
-    return False
+        if node is not None and _is_name(node, "site") and SITE_WIDE & set(attrs):
+            wide = True
+        base = found.node
+        if _is_name(base, "config") or _is_site_config(base):
+            blocks.add(found.attr)
+        if _is_name(base, "config") or _is_site_config(base) or _is_name(base, "site"):
+            named.add(id(base))
+    used_whole = [n for n in ast.find_all((jinja2.nodes.Name, jinja2.nodes.Getattr))
+                  if (_is_name(n, "config") or _is_name(n, "site") or _is_site_config(n)) and id(n) not in named]
+    return wide, None if used_whole else tuple(sorted(blocks & BLOCKS))
 
 
 # What parsing one template's source tells: (templates it names, whether it names
-# one dynamically, whether it reads site-wide data). Keyed by the source's digest,
-# so the build cache can keep them and skip Jinja's parser on the next build.
-TemplateFacts = dict[str, tuple[tuple[str, ...], bool, bool]]
+# one dynamically, whether it reads site-wide data, the config blocks it names or None
+# for any). Keyed by the source's digest, so the build cache can keep them and skip
+# Jinja's parser on the next build.
+TemplateFacts = dict[str, tuple[tuple[str, ...], bool, bool, tuple[str, ...] | None]]
+Closure = tuple[str, bool, frozenset[str]]  # a template with all it references: digest, site-wide, config blocks
 
 
 class TemplateDigests:
-    """Digest of a template with everything it references, and whether that reads site-wide data."""
+    """Digest of a template with everything it references, whether that reads site-wide data, and
+    which config blocks it names."""
 
     def __init__(self, template_dirs: list[Path], facts: TemplateFacts | None = None):
         self.loader = template_loader(template_dirs)
         self.env = jinja2.Environment(loader=self.loader)
         self._known = facts or {}
         self.facts: TemplateFacts = {}  # of the templates this build uses
-        self._cache: dict[str, tuple[str, bool]] = {}
-        self._reads: dict[str, tuple[bytes, set[str], bool]] = {}
+        self._cache: dict[str, Closure] = {}
+        self._reads: dict[str, tuple[bytes, set[str], bool, frozenset[str]]] = {}
 
-    def _read(self, name: str) -> tuple[bytes, set[str], bool]:
+    def _read(self, name: str) -> tuple[bytes, set[str], bool, frozenset[str]]:
         """Each template is read and parsed once, however many others include it."""
         if name not in self._reads:
             self._reads[name] = self._parse(name)
         return self._reads[name]
 
-    def _parse(self, name: str) -> tuple[bytes, set[str], bool]:
+    def _parse(self, name: str) -> tuple[bytes, set[str], bool, frozenset[str]]:
         try:
             source, _, _ = self.loader.get_source(self.env, name)
         except jinja2.TemplateNotFound:
-            return b"", set(), True  # rendering reports it, naming the template that asked
+            return b"", set(), True, BLOCKS  # rendering reports it, naming the template that asked
         data = source.encode("utf-8")
         key = digest(data)
         if key in self._known:
@@ -97,27 +126,28 @@ class TemplateDigests:
             try:
                 ast = self.env.parse(source)
             except jinja2.TemplateSyntaxError:
-                return data, set(), True  # rendering reports it, with its line
+                return data, set(), True, BLOCKS  # rendering reports it, with its line
             found = list(meta.find_referenced_templates(ast))
-            self.facts[key] = (tuple(sorted(r for r in found if r)), None in found, _reads_site_wide(ast))
-        refs, dynamic, wide = self.facts[key]
+            self.facts[key] = (tuple(sorted(r for r in found if r)), None in found, *_reads(ast))
+        refs, dynamic, wide, blocks = self.facts[key]
         # A dynamic reference could be any template: depend on all of them.
-        return data, set(self.loader.list_templates()) if dynamic else set(refs), wide
+        return data, set(self.loader.list_templates()) if dynamic else set(refs), wide, BLOCKS if blocks is None else frozenset(blocks)
 
-    def __call__(self, name: str) -> tuple[str, bool]:
+    def __call__(self, name: str) -> Closure:
         if name not in self._cache:
             seen: dict[str, bytes] = {}
-            site_wide = False
+            site_wide, blocks = False, frozenset[str]()
             todo = [name]
             while todo:
                 current = todo.pop()
                 if current in seen:
                     continue
-                source, refs, wide = self._read(current)
+                source, refs, wide, named = self._read(current)
                 seen[current] = source
                 site_wide |= wide
+                blocks |= named
                 todo.extend(refs)
-            self._cache[name] = (digest(*sorted(seen.items())), site_wide)
+            self._cache[name] = (digest(*sorted(seen.items())), site_wide, blocks)
         return self._cache[name]
 
 
@@ -133,12 +163,19 @@ class Fingerprints:
         # introductions: an intro edit re-renders only its own list pages (render/kinds/lists.py).
         sections = [(replace(s.info, intro_html=""), s.children) for s in site.sections]
         catalog = sorted(load_catalog(config.language).items())
-        self.chrome = digest(__version__, pickle.dumps(config), sections, catalog, [site.images.get(u) for u in config_images(config)],
+        everywhere = [(f.name, getattr(config, f.name)) for f in fields(config) if f.name not in BLOCKS]
+        self.chrome = digest(__version__, pickle.dumps(everywhere), sections, catalog, [site.images.get(u) for u in config_images(config)],
                              site.alerts, site.theme)  # the alert banner is on every HTML page; the theme's stylesheets
         self._everything: str | None = None
 
+    def blocks(self, names: Iterable[str]) -> str:
+        """Digest of the named config blocks' values."""
+        return digest(pickle.dumps([(name, getattr(self.site.config, name)) for name in sorted(names)]))
+
     def template(self, name: str) -> tuple[str, str | None]:
-        template, site_wide = self.templates(name)
+        template, site_wide, blocks = self.templates(name)
+        if blocks:
+            template = digest(template, self.blocks(blocks))
         if not site_wide:
             return template, None
         if self._everything is None:
@@ -154,4 +191,6 @@ class Fingerprints:
         return digest_all(self.source_hashes[p.source] for p in pages)
 
     def __call__(self, out: Output) -> str:
-        return KINDS[out.kind].fingerprint(self, out)
+        kind = KINDS[out.kind]
+        found = kind.fingerprint(self, out)
+        return digest(found, self.blocks(kind.config_blocks)) if kind.config_blocks else found

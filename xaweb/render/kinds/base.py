@@ -48,6 +48,9 @@ class Kind:
 
     name = ""
     derived = False  # made by the image pipeline from a file, not rendered from the site
+    # Blocks of site.yaml outside the chrome (render/deps.py BLOCKS) that this kind's code reads;
+    # its templates' are found in them.
+    config_blocks: frozenset[str] = frozenset()
 
     def plan(self, site: Site) -> list[Output]:
         raise NotImplementedError

@@ -11,6 +11,8 @@ from .base import Fingerprinting, Kind, Rendering, section_of, shown
 
 
 class FeedKind(Kind):
+    config_blocks = frozenset({"feeds"})  # how many items, with full content or not
+
     def __init__(self, name: str, file: str):
         self.name, self.file = name, file  # "rss", "rss.xml"
 

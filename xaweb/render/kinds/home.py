@@ -9,6 +9,7 @@ from .base import Fingerprinting, Kind, Rendering, shown
 
 class HomeKind(Kind):
     name = "home"
+    config_blocks = frozenset({"home"})  # which sections and how many pages its lists show
 
     def plan(self, site: Site) -> list[Output]:
         return [Output("index.html", "/", self.name)]
