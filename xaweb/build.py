@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from .errors import BuildError, Problem, Problems, io_failure
 from .images import CACHE_DIR as IMAGE_CACHE_DIR
 from .images import image_jobs
 from .parallel import default_jobs, derive_many, render_many
-from .prepare import Inputs, Progress, assemble, counter, gather, no_progress, prepare
+from .prepare import Inputs, Progress, counter, gather, no_progress, prepare
 from .render.deps import Fingerprints, listing_digest
 from .render.kinds import KINDS
 from .render.plan import Output
@@ -161,10 +161,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
     stale = [p for p in previous if p not in current and "/" + p not in files.static]  # a static file shows again
 
     needed = _needed_bodies(site, dirty, parsed.from_cache)
-    if needed:
-        bodies = cache.bodies(needed) if cache is not None else {}
-        pages = [replace(p, body_html=bodies[p.source]) if p.source in needed else p for p in parsed.pages]
-        site, _ = assemble(inputs, parsed, pages, now, options.drafts, site.images, merged)
+    bodies = cache.bodies(needed) if needed and cache is not None else {}
     timer.lap("plan")
 
     staged = StagedOutput(out_dir)
@@ -184,7 +181,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
         written = set()
         compiled = cache.dir / COMPILED_DIR if cache is not None else None
         for path, render_problems in render_many(site, template_dirs, site_dir, staged, pages_dirty, jobs,
-                                                 counter(progress, "render", len(pages_dirty)), compiled):
+                                                 counter(progress, "render", len(pages_dirty)), compiled, bodies):
             problems.extend(render_problems)
             if path:
                 written.add(path)

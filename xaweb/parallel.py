@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
 from .content.markup import make_markdown
 from .content.model import Page, SectionInfo, Site
@@ -88,19 +88,19 @@ def parse_many(jobs: list[ParseJob], workers: int, progress: Callable[[int], Non
 
 _renderer: Renderer | None = None
 _sink: Sink | None = None
-_pending: tuple[Site, list[Path], Path, Sink, Path | None] | None = None  # set before forking
+_pending: tuple[Site, list[Path], Path, Sink, Path | None, Mapping[str, str] | None] | None = None  # set before forking
 
 
 def _init_render(site: Site | None = None, template_dirs: list[Path] | None = None, site_dir: Path | None = None,
-                 sink: Sink | None = None, compiled_dir: Path | None = None) -> None:
+                 sink: Sink | None = None, compiled_dir: Path | None = None, bodies: Mapping[str, str] | None = None) -> None:
     from .render.renderer import Renderer  # Jinja, feedgen, lxml: only where something is rendered
 
     global _renderer, _sink
     if site is None:  # forked: the parent's state is already here
         assert _pending is not None
-        site, template_dirs, site_dir, sink, compiled_dir = _pending
+        site, template_dirs, site_dir, sink, compiled_dir, bodies = _pending
     assert site is not None and template_dirs is not None and site_dir is not None
-    _renderer = Renderer(site, template_dirs, site_dir, compiled_dir)
+    _renderer = Renderer(site, template_dirs, site_dir, compiled_dir, bodies or {})
     _sink = sink
 
 
@@ -120,10 +120,12 @@ def _render_chunk(outputs: Sequence[Output]) -> list[RenderResult]:
 
 
 def render_many(site: Site, template_dirs: list[Path], site_dir: Path, sink: Sink, outputs: list[Output],
-                workers: int, progress: Callable[[int], None], compiled_dir: Path | None = None) -> Iterator[RenderResult]:
-    """Render outputs into `sink`; yields (path, problems) as chunks finish."""
+                workers: int, progress: Callable[[int], None], compiled_dir: Path | None = None,
+                bodies: Mapping[str, str] | None = None) -> Iterator[RenderResult]:
+    """Render outputs into `sink`; yields (path, problems) as chunks finish. `bodies`: the texts of cached
+    pages (which the site holds without) that these outputs show."""
     global _pending
-    state = (site, template_dirs, site_dir, sink, compiled_dir)
+    state = (site, template_dirs, site_dir, sink, compiled_dir, bodies)
     if workers <= 1 or len(outputs) < 2 * MIN_RENDER_PER_WORKER or not sink.parallel_safe:
         _init_render(*state)
         for chunk in _chunks(outputs, max(1, len(outputs) // 50)):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import jinja2
 
@@ -52,12 +52,17 @@ def default_menu(site: Site, home_title: str) -> tuple[MenuItem, ...]:
 
 
 class Renderer:
-    def __init__(self, site: Site, template_dirs: list[Path], site_dir: Path, compiled_dir: Path | None = None):
+    def __init__(self, site: Site, template_dirs: list[Path], site_dir: Path, compiled_dir: Path | None = None,
+                 bodies: Mapping[str, str] | None = None):
         self.site = site
         self.config: SiteConfig = site.config
         self.site_dir = site_dir
         self.template_dirs = template_dirs
-        self.pages = {p.source: p for p in site.pages + site.root_pages}
+        # Pages with their bodies, for the outputs that show them: `bodies` holds those of the pages
+        # that came from the cache without one (lists never show bodies, so the site needs none).
+        bodies = bodies or {}
+        self.pages = {p.source: replace(p, body_html=bodies[p.source]) if p.source in bodies else p
+                      for p in site.pages + site.root_pages}
         lang = self.config.language
         self._ = Translator(lang)
         self.env = jinja2.Environment(

@@ -22,7 +22,7 @@ class Rendering(Protocol):
     """The renderer as kinds see it (renderer.Renderer)."""
 
     site: Site
-    pages: dict[str, Page]  # by source
+    pages: dict[str, Page]  # by source, with their bodies (the site's pages may have none: lists never show them)
     filters: dict[str, Callable[..., Any]]
     pictures: Pictures
     _: Translator

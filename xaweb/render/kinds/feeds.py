@@ -45,7 +45,7 @@ class FeedKind(Kind):
         absurl = r.filters["absurl"]
         return feeds.build_feed(
             fmt=self.name, title=title, description=config.description, home_url=absurl(home), self_url=absurl(out.url),
-            language=config.language, publisher=config.committee, pages=list(feed_pages(site, out)),
+            language=config.language, publisher=config.committee, pages=[r.pages[p.source] for p in feed_pages(site, out)],
             absurl=absurl, full_content=config.feeds.full_content, fallback_updated=site.lastmod,
             code=config.code, sections={s.path: (s.title, absurl(s.url)) for s in site.sections},
         )
