@@ -141,3 +141,40 @@ def test_a_config_block_edit_re_renders_only_what_shows_it(tmp_path):
     build(BuildOptions(root, fresh, jobs=1, cache=False))
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
            {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("text, intros", [
+    ("{% if section.info.intro_html %}{{ section.info.intro_html }}{% endif %}", set()),  # the list's own section
+    ("{% for s in site.sections %}{{ s.info.intro_html }}{% endfor %}", {"sections"}),
+    ("{% for section in site.sections %}{{ section.info.intro_html }}{% endfor %}", {"sections"}),  # the name rebound
+    ("{{ site.home_intro_html }}", {"home"}),
+])
+def test_introductions_a_template_shows_are_found(tmp_path: Path, text: str, intros):
+    root = write_templates(tmp_path / "t", {"t.html": text})
+    assert TemplateDigests([root])("t.html")[3] == intros
+
+
+def test_a_template_showing_every_section_intro_is_rebuilt_when_one_changes(tmp_path):
+    from xaweb.build import BuildOptions, build
+
+    root = tmp_path / "site"
+    for section in ("tin-tuc", "thong-bao"):
+        (root / "content" / section).mkdir(parents=True)
+        (root / "content" / section / "_index.md").write_text(f"---\ntitle: {section}\n---\nGiới thiệu cũ của {section}.\n", encoding="utf-8")
+        (root / "content" / section / "bai.md").write_text(f"---\ntitle: Bài {section}\ndate: 2025-09-20\n---\nNội dung.\n", encoding="utf-8")
+    (root / "site.yaml").write_text("name: Tân Phú\nprovince: Đồng Tháp\n", encoding="utf-8")
+    # A commune's page template that lists every section with its introduction.
+    (root / "templates").mkdir()
+    (root / "templates" / "page.html").write_text(
+        '{% extends "default:page.html" %}{% block content %}{% for s in site.sections %}{{ s.info.intro_html | safe }}'
+        "{% endfor %}{{ super() }}{% endblock %}", encoding="utf-8")
+    out = tmp_path / "out"
+    build(BuildOptions(root, out, jobs=1))
+    index = root / "content/thong-bao/_index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("Giới thiệu cũ", "Giới thiệu mới"), encoding="utf-8")
+    build(BuildOptions(root, out, jobs=1))
+    assert "Giới thiệu mới của thong-bao" in (out / "tin-tuc" / "bai-tin-tuc" / "index.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    build(BuildOptions(root, fresh, jobs=1, cache=False))
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == \
+           {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}

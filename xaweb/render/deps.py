@@ -54,6 +54,11 @@ SITE_WIDE = {"pages", "listed_pages", "root_pages", "tags", "lastmod", "listed",
 # Blocks of site.yaml that few outputs show. An output depends on one only when a template of
 # its closure names it (`config.home`, `site.config.leaders`) or its kind's code reads it.
 BLOCKS = frozenset({"home", "quick_links", "leaders", "feeds"})
+# Introductions are not in the chrome either (an intro edit re-renders its own section's first list
+# page, or the home page): a template that shows another section's depends on all sections' ones
+# ("sections"), one that shows the home page's (`site.home_intro_html`) on that one ("home").
+INTROS = {"intro_html": "sections", "home_intro_html": "home"}
+ALL_INTROS = frozenset(INTROS.values())
 
 
 def _is_name(node: jinja2.nodes.Node, name: str) -> bool:
@@ -64,10 +69,13 @@ def _is_site_config(node: jinja2.nodes.Node) -> bool:
     return isinstance(node, jinja2.nodes.Getattr) and node.attr == "config" and _is_name(node.node, "site")
 
 
-def _reads(ast: jinja2.nodes.Template) -> tuple[bool, tuple[str, ...] | None]:
+def _reads(ast: jinja2.nodes.Template) -> tuple[bool, tuple[str, ...] | None, tuple[str, ...]]:
     """(whether the template reads site-wide data, the config blocks it names; None when it uses the
-    config or the site whole, as in `macro(config)`, so that it may read any block)."""
-    wide, blocks, named = False, set(), set()
+    config or the site whole, as in `macro(config)`, so that it may read any block; the introductions
+    it shows other than its own section's (INTROS), as a home page listing sections with theirs)."""
+    wide, blocks, named, intros = False, set(), set(), set()
+    # `section` is the list's own section unless the template binds the name itself (a loop, a set).
+    rebinds = any(n.name == "section" and n.ctx == "store" for n in ast.find_all(jinja2.nodes.Name))
     for found in ast.find_all(jinja2.nodes.Getattr):
         attrs = []
         node: jinja2.nodes.Node | None = found
@@ -77,6 +85,8 @@ def _reads(ast: jinja2.nodes.Template) -> tuple[bool, tuple[str, ...] | None]:
             node = node.node
         if node is not None and _is_name(node, "site") and SITE_WIDE & set(attrs):
             wide = True
+        if found.attr in INTROS and not (found.attr == "intro_html" and node is not None and _is_name(node, "section") and not rebinds):
+            intros.add(INTROS[found.attr])
         base = found.node
         if _is_name(base, "config") or _is_site_config(base):
             blocks.add(found.attr)
@@ -84,15 +94,17 @@ def _reads(ast: jinja2.nodes.Template) -> tuple[bool, tuple[str, ...] | None]:
             named.add(id(base))
     used_whole = [n for n in ast.find_all((jinja2.nodes.Name, jinja2.nodes.Getattr))
                   if (_is_name(n, "config") or _is_name(n, "site") or _is_site_config(n)) and id(n) not in named]
-    return wide, None if used_whole else tuple(sorted(blocks & BLOCKS))
+    return wide, None if used_whole else tuple(sorted(blocks & BLOCKS)), tuple(sorted(intros))
 
 
 # What parsing one template's source tells: (templates it names, whether it names
 # one dynamically, whether it reads site-wide data, the config blocks it names or None
-# for any). Keyed by the source's digest, so the build cache can keep them and skip
+# for any, the introductions it shows). Keyed by the source's digest, so the build cache can keep them and skip
 # Jinja's parser on the next build.
-TemplateFacts = dict[str, tuple[tuple[str, ...], bool, bool, tuple[str, ...] | None]]
-Closure = tuple[str, bool, frozenset[str]]  # a template with all it references: digest, site-wide, config blocks
+TemplateFacts = dict[str, tuple[tuple[str, ...], bool, bool, tuple[str, ...] | None, tuple[str, ...]]]
+# A template with all it references: digest, whether it reads site-wide data, the config blocks it
+# names, the introductions it shows.
+Closure = tuple[str, bool, frozenset[str], frozenset[str]]
 
 
 class TemplateDigests:
@@ -105,19 +117,19 @@ class TemplateDigests:
         self._known = facts or {}
         self.facts: TemplateFacts = {}  # of the templates this build uses
         self._cache: dict[str, Closure] = {}
-        self._reads: dict[str, tuple[bytes, set[str], bool, frozenset[str]]] = {}
+        self._reads: dict[str, tuple[bytes, set[str], bool, frozenset[str], frozenset[str]]] = {}
 
-    def _read(self, name: str) -> tuple[bytes, set[str], bool, frozenset[str]]:
+    def _read(self, name: str) -> tuple[bytes, set[str], bool, frozenset[str], frozenset[str]]:
         """Each template is read and parsed once, however many others include it."""
         if name not in self._reads:
             self._reads[name] = self._parse(name)
         return self._reads[name]
 
-    def _parse(self, name: str) -> tuple[bytes, set[str], bool, frozenset[str]]:
+    def _parse(self, name: str) -> tuple[bytes, set[str], bool, frozenset[str], frozenset[str]]:
         try:
             source, _, _ = self.loader.get_source(self.env, name)
         except jinja2.TemplateNotFound:
-            return b"", set(), True, BLOCKS  # rendering reports it, naming the template that asked
+            return b"", set(), True, BLOCKS, ALL_INTROS  # rendering reports it, naming the template that asked
         data = source.encode("utf-8")
         key = digest(data)
         if key in self._known:
@@ -126,28 +138,30 @@ class TemplateDigests:
             try:
                 ast = self.env.parse(source)
             except jinja2.TemplateSyntaxError:
-                return data, set(), True, BLOCKS  # rendering reports it, with its line
+                return data, set(), True, BLOCKS, ALL_INTROS  # rendering reports it, with its line
             found = list(meta.find_referenced_templates(ast))
             self.facts[key] = (tuple(sorted(r for r in found if r)), None in found, *_reads(ast))
-        refs, dynamic, wide, blocks = self.facts[key]
+        refs, dynamic, wide, blocks, intros = self.facts[key]
         # A dynamic reference could be any template: depend on all of them.
-        return data, set(self.loader.list_templates()) if dynamic else set(refs), wide, BLOCKS if blocks is None else frozenset(blocks)
+        return (data, set(self.loader.list_templates()) if dynamic else set(refs), wide,
+                BLOCKS if blocks is None else frozenset(blocks), frozenset(intros))
 
     def __call__(self, name: str) -> Closure:
         if name not in self._cache:
             seen: dict[str, bytes] = {}
-            site_wide, blocks = False, frozenset[str]()
+            site_wide, blocks, intros = False, frozenset[str](), frozenset[str]()
             todo = [name]
             while todo:
                 current = todo.pop()
                 if current in seen:
                     continue
-                source, refs, wide, named = self._read(current)
+                source, refs, wide, named, shown_intros = self._read(current)
                 seen[current] = source
                 site_wide |= wide
                 blocks |= named
+                intros |= shown_intros
                 todo.extend(refs)
-            self._cache[name] = (digest(*sorted(seen.items())), site_wide, blocks)
+            self._cache[name] = (digest(*sorted(seen.items())), site_wide, blocks, intros)
         return self._cache[name]
 
 
@@ -173,9 +187,13 @@ class Fingerprints:
         return digest(pickle.dumps([(name, getattr(self.site.config, name)) for name in sorted(names)]))
 
     def template(self, name: str) -> tuple[str, str | None]:
-        template, site_wide, blocks = self.templates(name)
+        template, site_wide, blocks, intros = self.templates(name)
         if blocks:
             template = digest(template, self.blocks(blocks))
+        if "sections" in intros:
+            template = digest(template, [(s.path, s.info.intro_html) for s in self.site.sections])
+        if "home" in intros:
+            template = digest(template, self.site.home_intro_html)
         if not site_wide:
             return template, None
         if self._everything is None:
