@@ -2,8 +2,8 @@
 
 gather the inputs (config, files, feeds, Q&A export) → stop here if no input
 changed → prepare (parse with the cache, assemble, plan; prepare.py)
-→ fingerprint the outputs → render what changed → write (a fresh folder,
-completed with links to the unchanged files, swapped in whole).
+→ fingerprint the outputs → render what changed → write (the output is
+replaced whole, in one step: writer.py).
 
 Every stage collects problems; the build stops after the first stage that
 found errors, having reported all of them, and the previous output is left

@@ -78,16 +78,17 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; có phải ý bạn là '{match[0]}'?" if match else ""
 
 
-# What the system says about a file it cannot read or write, for an officer.
-_IO_REASONS = {
-    errno.ENOSPC: "ổ đĩa đã đầy",
-    errno.EFBIG: "tệp vượt giới hạn kích thước cho phép",
-    errno.EDQUOT: "vượt hạn mức dung lượng của tài khoản",
-    errno.EACCES: "không có quyền",
-    errno.EPERM: "không có quyền",
-    errno.EROFS: "ổ đĩa chỉ cho phép đọc",
-    errno.EIO: "lỗi đọc ghi của ổ đĩa",
-}
+# What the system says about a file it cannot read or write, for an officer (by errno name: Windows
+# has no EDQUOT).
+_IO_REASONS = {getattr(errno, name): text for name, text in (
+    ("ENOSPC", "ổ đĩa đã đầy"),
+    ("EFBIG", "tệp vượt giới hạn kích thước cho phép"),
+    ("EDQUOT", "vượt hạn mức dung lượng của tài khoản"),
+    ("EACCES", "không có quyền"),
+    ("EPERM", "không có quyền"),
+    ("EROFS", "ổ đĩa chỉ cho phép đọc"),
+    ("EIO", "lỗi đọc ghi của ổ đĩa"),
+) if hasattr(errno, name)}
 
 
 def io_failure(exc: OSError | sqlite3.Error, out_dir: Path) -> BuildError | None:
