@@ -28,6 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from ..vietnamese import VN_TZ
 from . import core, service
 from .core import QaError, Session
 from .store import Store
@@ -133,9 +134,7 @@ class Admin:
         return request.environ["_fields"]
 
     def _login(self, request: Request, username: str, password: str) -> tuple[Session, str]:
-        wait = self.app.limiter.wait(f"login:{request.remote_addr}", self.app.limits.ip_logins)
-        if wait:
-            raise core.too_many("lần đăng nhập", wait)
+        self.app.limiter.require([(f"login:{request.remote_addr}", self.app.limits.ip_logins)], "lần đăng nhập")
         name = core.clean_text(username)
         wait = self.app.logins.wait(name)
         if wait:
@@ -213,7 +212,7 @@ class Admin:
         rejected = request.args.get("da-tu-choi", "")
         return self._page("admin_list.html", session=session, questions=questions, shown=shown, ratings=ratings, comments=comments,
                           rejected=int(rejected) if rejected.isdigit() and len(rejected) < 7 else None,
-                          reasons=core.REJECT_REASONS, today=core.utcnow().astimezone(core.VN_TZ).strftime("%Y-%m-%dT00:00"))
+                          reasons=core.REJECT_REASONS, today=core.utcnow().astimezone(VN_TZ).strftime("%Y-%m-%dT00:00"))
 
     def on_admin_question(self, request: Request, question_id: int) -> Response:
         session = self._or_login(request)

@@ -243,9 +243,7 @@ class QaApp:
 
     def on_token(self, request: Request, site_id: str) -> Response:
         def handler(site: Site, origin: str | None) -> Response:
-            wait = self.limiter.wait(f"token:{request.remote_addr}", self.limits.ip_tokens)
-            if wait:
-                raise core.too_many("yêu cầu", wait)
+            self.limiter.require([(f"token:{request.remote_addr}", self.limits.ip_tokens)], "yêu cầu")
             return self.json({"token": core.issue_token(self.secret, site.id, time.time()), "min_seconds": self.limits.min_seconds})
         return self.public(request, site_id, handler)
 
@@ -293,9 +291,7 @@ class QaApp:
 
     def on_status(self, request: Request, site_id: str) -> Response:
         def handler(site: Site, origin: str | None) -> Response:
-            wait = self.limiter.wait(f"status:{request.remote_addr}", self.limits.ip_lookups)
-            if wait:
-                raise core.too_many("lượt tra cứu", wait)
+            self.limiter.require([(f"status:{request.remote_addr}", self.limits.ip_lookups)], "lượt tra cứu")
             view = service.status(self.store, site, request.args.get("ma", ""))
             if self.wants_json(request):
                 return self.json(view)
@@ -306,9 +302,7 @@ class QaApp:
         site = self.site(site_id)
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not site.export_token_hash or not hmac.compare_digest(core.sha256(token.strip()), site.export_token_hash):
-            wait = self.limiter.wait(f"export-fail:{request.remote_addr}", self.limits.ip_lookups)
-            if wait:
-                raise core.too_many("yêu cầu", wait)
+            self.limiter.require([(f"export-fail:{request.remote_addr}", self.limits.ip_lookups)], "yêu cầu")
             response = self.json(QaError(401, "bad_export_token", "Mã truy cập API xuất dữ liệu không đúng.").as_json(), 401)
             response.headers["WWW-Authenticate"] = 'Bearer realm="xaweb-qa"'
             return response

@@ -30,7 +30,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable, Mapping
 
-from ..vietnamese import VN_TZ  # noqa: E402,F401 - for the admin and service
 # Site paths the endpoint and the theme agree on (slugs from REGULATIONS.md).
 from ..urls import PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECTION, RATINGS_SECTION, THANKS_SLUG  # noqa: E402,F401
 
@@ -456,6 +455,12 @@ class RateLimiter:
                     del self._hits[k]
             return 0.0
 
+    def require(self, checks: list[tuple[str, tuple[int, float]]], what: str) -> None:
+        """`wait_all`, raising 429 with the real wait when any of `checks` is spent (`what`: what was sent)."""
+        wait = self.wait_all(checks)
+        if wait:
+            raise too_many(what, wait)
+
     def hit(self, key: str, limit: tuple[int, float]) -> bool:
         return self.wait(key, limit) == 0.0
 
@@ -512,7 +517,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def too_many(what: str, wait: float = 600.0) -> QaError:
+def too_many(what: str, wait: float) -> QaError:
     minutes = max(1, math.ceil(wait / 60))
     return QaError(429, "rate_limited", f"Có quá nhiều {what} được gửi trong thời gian ngắn. Vui lòng thử lại sau {minutes} phút.",
                    retry_after=max(1, math.ceil(wait)))

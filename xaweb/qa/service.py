@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Mapping, NamedTuple
 
+from ..vietnamese import VN_TZ
 from . import core
 from .core import Limits, QaError, Question, RateLimiter, Site
 from .store import REPLAYED, Duplicate, Store
@@ -67,26 +68,20 @@ def _count_question(limiter: RateLimiter, limits: Limits, site: Site, client: st
     """Limits that fall on abusers, not on everyone (docs/qa.md): an address, then its network, have
     their own budgets; past the site's budget the site is busy and only networks that have sent
     little in the window get in; the storage ceiling refuses all."""
-    wait = limiter.wait(f"q-ip:{client}", limits.ip_questions)
-    if wait:
-        raise core.too_many("câu hỏi từ địa chỉ của bạn", wait)
+    limiter.require([(f"q-ip:{client}", limits.ip_questions)], "câu hỏi từ địa chỉ của bạn")
     net_key, site_key = f"q-net:{site.id}:{core.network_of(client)}", f"q-site:{site.id}"
     count, window = limits.site_questions
     busy = limiter.count(site_key, window) >= count
     checks = [(net_key, (limits.busy_net_questions, limits.net_questions[1]) if busy else limits.net_questions),
               (site_key, (limits.site_questions_max, window))]
-    wait = limiter.wait_all(checks)
-    if wait:
-        raise core.too_many("câu hỏi gửi đến trang này", wait)
+    limiter.require(checks, "câu hỏi gửi đến trang này")
 
 
 def submit_rating(store: Store, secret: bytes, limits: Limits, limiter: RateLimiter, site: Site,
                   data: Mapping[str, object], client: str, now: datetime) -> core.Rating:
     nonce = core.check_token(secret, site.id, str(data.get("token", "")), now.timestamp(), limits)
     rating = core.validate_rating(data, site, nonce, now)
-    wait = limiter.wait_all([(f"r-ip:{client}", limits.ip_ratings), (f"r-site:{site.id}", limits.site_ratings)])
-    if wait:
-        raise core.too_many("lượt đánh giá", wait)
+    limiter.require([(f"r-ip:{client}", limits.ip_ratings), (f"r-site:{site.id}", limits.site_ratings)], "lượt đánh giá")
     return store.add_rating(rating)
 
 
@@ -151,7 +146,7 @@ def bulk_reject(store: Store, site: str, params: Mapping[str, object], actor: st
             value = datetime.fromisoformat(str(params.get(key, "")).strip())
         except ValueError:
             raise QaError(400, "invalid", "Thời điểm không hợp lệ.", {key: "Nhập ngày giờ, ví dụ 2026-12-02T08:00"}) from None
-        return value if value.tzinfo else value.replace(tzinfo=core.VN_TZ)
+        return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
 
     reason = str(params.get("reason", ""))
     if reason not in core.REJECT_REASONS:
