@@ -1,4 +1,5 @@
-"""What every test module shares: the attack and fault figures printed at the end of a run.
+"""What every test module shares: the attack and fault figures printed at the end of a run,
+and a snapshot of a folder's files.
 
 A test that reproduces an attack carries `@pytest.mark.attack("kind")`; one that makes the
 machine fail (a kill, a stopped database, a full disk) carries `@pytest.mark.fault("kind")`.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -59,6 +61,14 @@ def submissions(request: pytest.FixtureRequest) -> Callable[[list[str], set[str]
         figures.submissions.update(acknowledged=len(acknowledged), stored=len(acknowledged) - len(lost), lost=len(lost))
         assert not lost, f"{len(lost)} acknowledged submissions are not stored: {lost[:5]}"
     return record
+
+
+@pytest.fixture
+def snapshot() -> Callable[[Path], dict[str, bytes]]:
+    """snapshot(root): every file under root -> its bytes (relative POSIX paths)."""
+    def take(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return take
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:

@@ -68,6 +68,19 @@ class CachedPage(NamedTuple):
     listing: str  # digest of the page without its body
 
 
+def _without_body(page: Page, warnings: list[Problem]) -> bytes:
+    return pickle.dumps((replace(page, body_html=""), warnings), pickle.HIGHEST_PROTOCOL)
+
+
+def _listing(blob: bytes) -> str:
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
+def listing_of(page: Page, warnings: list[Problem]) -> str:
+    """The digest of a page without its body, as the cache records it: equal digests, only the body differs."""
+    return _listing(_without_body(page, warnings))
+
+
 class FileStamp(NamedTuple):
     stamp: str  # "size:mtime_ns"
     hash: str  # of the text
@@ -162,8 +175,8 @@ class BuildCache:
         """Record newly parsed pages and forget files that no longer exist; return the digests of the pages without bodies."""
         rows = []
         for key, page, warnings in entries:
-            blob = pickle.dumps((replace(page, body_html=""), warnings), pickle.HIGHEST_PROTOCOL)
-            rows.append((page.source, key, blob, page.body_html, hashlib.blake2b(blob, digest_size=16).hexdigest()))
+            blob = _without_body(page, warnings)
+            rows.append((page.source, key, blob, page.body_html, _listing(blob)))
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", rows)
         stale = [(s,) for (s,) in self.db.execute("SELECT source FROM pages") if s not in keep]
         self.db.executemany("DELETE FROM pages WHERE source = ?", stale)

@@ -13,14 +13,17 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from .build import DEFAULT_OUTPUT, BuildOptions, BuildResult, build
 from .paths import CACHE_DIR
 from .errors import BuildError
+from .live import LiveSite
+from .vietnamese import VN_TZ
 
 EVENTS_PATH = "/__xaweb/events"
 SCRIPT_PATH = "/__xaweb/live.js"
@@ -165,15 +168,29 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[
     state = BuildState()
     stopping = threading.Event()
 
-    def rebuild() -> None:
+    live: LiveSite | None = None  # the last good build, in memory; None after a failed one
+
+    def rebuild(changed: Iterable[str] = ()) -> None:
+        nonlocal live
         started = time.perf_counter()
+        now = datetime.now(VN_TZ)
+        if live is not None and (written := live.apply(changed, now)) is not None:
+            report(f"Đã dựng lại: {written} tệp mới, {len(live.prepared.outputs) - written} giữ nguyên "
+                   f"({time.perf_counter() - started:.2f} giây).")
+            state.publish(None)
+            return
         try:
-            result: BuildResult = build(BuildOptions(site_dir, out_dir, drafts=drafts, offline=offline, force=True))  # its own folder
+            # Its own folder: force. Always prepared, to keep in memory.
+            result: BuildResult = build(BuildOptions(site_dir, out_dir, drafts=drafts, now=now, offline=offline, force=True,
+                                                     keep_prepared=True))
         except BuildError as exc:
+            live = None
             text = "\n".join(map(str, exc.problems))
             report(f"Lỗi khi dựng trang (vẫn phục vụ bản dựng trước):\n{text}")
             state.publish(text)
             return
+        assert result.prepared is not None
+        live = LiveSite.of(result.prepared, out_dir, now)
         report(f"Đã dựng lại: {result.rendered} tệp mới, {result.reused} giữ nguyên ({time.perf_counter() - started:.2f} giây).")
         state.publish(None)
 
@@ -193,7 +210,7 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[
             rebuild()
         for batch in batches:
             if batch:
-                rebuild()
+                rebuild(path for _, path in batch)
     except KeyboardInterrupt:
         pass
     finally:
