@@ -24,7 +24,7 @@ import pytest
 pytest.register_assert_rewrite("example_site")
 from example_site import LOCAL  # noqa: E402 - after the rewrite hook
 
-from xaweb.serve import SCRIPT_PATH  # noqa: E402
+from xaweb.serve import SCRIPT_PATH, output_dir  # noqa: E402
 
 pytest_plugins = ["example_site"]
 
@@ -150,7 +150,8 @@ def test_pages_are_served_with_the_live_script_which_never_reaches_a_file(site, 
     status, page = server.get(PAGE_URL)
     assert status == 200 and "Mỗi phần quà trị giá 500.000 đồng." in page and LIVE_TAG in page
 
-    built = site / ".xaweb-cache" / "serve"
+    built = output_dir(site.resolve())
+    assert site not in built.parents, "serve's own output is not watched, so not in the site folder"
     assert (built / "index.html").is_file()
     assert not [p for p in built.rglob("*.html") if SCRIPT_PATH.encode() in p.read_bytes()]
     assert not (site / "public").exists(), "serve must not touch public/"

@@ -1,6 +1,9 @@
 """`xaweb serve`: build, serve on 127.0.0.1, rebuild on change, reload the browser.
 
-The site is built into `.xaweb-cache/serve/` (never `public/`), incrementally.
+The site is built incrementally into a folder of its own under the system's
+temporary folder (never `public/`): not inside the site folder, which is watched,
+since a build of 10,000 pages moves that many folders and floods the file
+watcher's queue until it drops the officer's next edit.
 HTML responses get a small live-reload script injected on the way out, so it
 never reaches a file. The script listens to a Server-Sent Events stream: a new
 build reloads the page; a failed build shows its problems as an overlay while
@@ -10,6 +13,7 @@ the server keeps serving the last good build.
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .build import DEFAULT_OUTPUT, BuildOptions, BuildResult, build
+from .digests import digest
 from .paths import CACHE_DIR
 from .errors import BuildError
 from .live import LiveSite
@@ -152,7 +157,7 @@ def watched_paths(site_dir: Path) -> list[Path]:
 
 
 def _ignored(site_dir: Path, change_path: str) -> bool:
-    """The build's own writes: the cache (where serve builds), the default output folder, staging folders."""
+    """The build's own writes: the cache, the default output folder, staging folders."""
     path = Path(change_path)
     top = path.relative_to(site_dir).parts[:1] if site_dir in path.parents else ()
     # The cache's name is matched anywhere: a watcher spelling the path differently must never loop.
@@ -160,11 +165,17 @@ def _ignored(site_dir: Path, change_path: str) -> bool:
             or any(p.endswith((".xaweb-tmp", ".xaweb-old")) for p in path.parts))
 
 
+def output_dir(site_dir: Path) -> Path:
+    """Where serve builds `site_dir` (resolved): the same folder every time, so a restart is incremental."""
+    return Path(tempfile.gettempdir()) / "xaweb-serve" / digest(str(site_dir))[:16]
+
+
 def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[str], None], offline: bool = False) -> None:
     import watchfiles
 
     site_dir = site_dir.resolve()
-    out_dir = site_dir / CACHE_DIR / "serve"
+    out_dir = output_dir(site_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
     state = BuildState()
     stopping = threading.Event()
 
