@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .cache import VERSION as CACHE_VERSION
 from .cache import COMPILED_DIR, BuildCache, LastBuild, Summary
-from .config import CONFIG_FILE
+from .config import SiteConfig
 from .content.assemble import next_expiry
 from .content.model import Site
 from .digests import digest
@@ -29,7 +29,7 @@ from .errors import BuildError, Problem, Problems, io_failure
 from .images import CACHE_DIR as IMAGE_CACHE_DIR
 from .images import image_jobs
 from .parallel import default_jobs, derive_many, render_many
-from .prepare import Inputs, Prepared, Progress, counter, gather, no_progress, prepare
+from .prepare import Inputs, Layer, Prepared, Progress, counter, gather, no_progress, prepare
 from .render.deps import Fingerprints, listing_digest
 from .render.kinds import KINDS
 from .render.plan import Output
@@ -52,6 +52,7 @@ class BuildOptions:
     offline: bool = False  # True: no network; sources come from their last good copies
     force: bool = False  # True: replace an output folder that xaweb did not write
     keep_prepared: bool = False  # True (serve): prepare even when no input changed, and return what was prepared
+    layer: Layer | None = None  # a commune of a province: its merged config and the shared content (province/)
 
 
 @dataclass
@@ -91,13 +92,14 @@ def _files_in(folder: Path) -> set[str]:
     return {rel for rel, entry in walk_files(folder) if not entry.is_dir()}
 
 
-def _inputs_stamp(site_dir: Path, files: SiteFiles, template_dirs: list[Path], static_stamps: dict[str, str], options: BuildOptions,
+def _inputs_stamp(config: SiteConfig, files: SiteFiles, template_dirs: list[Path], static_stamps: dict[str, str], options: BuildOptions,
                   source_digests: list[tuple[str, str]]) -> str:
     """A digest of every input's stamp, fetched sources included: equal stamps, equal output (until something expires)."""
     sources = [files.home_index, *files.section_indexes.values(), *(s for s, _ in files.pages)]
     templates = [(str(p), stamp_of(p)) for d in template_dirs for p in sorted(d.rglob("*")) if p.is_file()]
     return digest(
-        CACHE_VERSION, options.drafts, stamp_of(site_dir / CONFIG_FILE), sorted(files.section_indexes),
+        # The config itself, not its file's stamp: a province merges it from three files.
+        CACHE_VERSION, options.drafts, repr(config), sorted(files.section_indexes),
         [(s.path, s.stamp) for s in sources if s], sorted(static_stamps.items()), templates, list(source_digests),
     )
 
@@ -115,7 +117,7 @@ def build(options: BuildOptions, progress: Progress = no_progress) -> BuildResul
     timer = _Timer()
     problems = Problems()
     try:
-        inputs = gather(site_dir, problems, options.offline, timer.lap)
+        inputs = gather(site_dir, problems, options.offline, timer.lap, options.layer)
         cache = BuildCache(site_dir, out_dir) if options.cache else None
         try:
             return _build(options, inputs, cache, out_dir, problems, timer, progress)
@@ -136,7 +138,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
     config, files, template_dirs, site_dir, fetched = inputs.config, inputs.files, inputs.template_dirs, inputs.site_dir, inputs.fetched
     qa_sources = inputs.qa_sources
     static_stamps = {url: stamp_of(path) for url, path in files.static.items()}
-    inputs_stamp = _inputs_stamp(site_dir, files, template_dirs, static_stamps, options,
+    inputs_stamp = _inputs_stamp(config, files, template_dirs, static_stamps, options,
                                  [*fetched.digests, ("qa", digest(inputs.qa_export.raw))])
     existing = _files_in(out_dir)  # a file removed by hand is written again
     last = cache.last_build() if cache is not None and existing else None

@@ -104,7 +104,7 @@ class LastBuild(NamedTuple):
 class BuildCache:
     def __init__(self, site_dir: Path, out_dir: Path):
         self.dir = site_dir / CACHE_DIR
-        self.dir.mkdir(exist_ok=True)
+        self.dir.mkdir(parents=True, exist_ok=True)  # a commune of a province may have no folder of its own yet
         (self.dir / COMPILED_DIR).mkdir(exist_ok=True)
         (self.dir / ".gitignore").write_text("*\n", encoding="utf-8")
         self.out_dir = str(out_dir)  # output records are kept per output folder

@@ -85,11 +85,22 @@ class ProgressLine:
 @click.option("--timings", is_flag=True, help="In thời gian của từng bước.")
 @click.option("--offline", is_flag=True, help="Không tải nguồn tin qua mạng; dùng bản lưu gần nhất.")
 @click.option("--force", is_flag=True, help="Cho phép thay một thư mục đầu ra không do xaweb tạo ra (mọi tệp trong đó bị xóa).")
+@click.option("--province", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Dựng mọi xã của một tỉnh từ thư mục tỉnh (province.yaml, communes.csv) và cổng của tỉnh.")
+@click.option("--only", metavar="MÃ,MÃ,…", help="Với --province: chỉ dựng các xã có mã này.")
+@click.option("--shard", metavar="K/N", help="Với --province: chỉ dựng phần thứ K trong N phần (chạy song song trên nhiều máy CI).")
+@click.option("--merge", is_flag=True, help="Với --province: chỉ dựng cổng của tỉnh từ số liệu các phần đã dựng.")
 def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, now: str | None, jobs: int | None, clean: bool, timings: bool,
-                  offline: bool, force: bool) -> None:
+                  offline: bool, force: bool, province: Path | None, only: str | None, shard: str | None, merge: bool) -> None:
     """Dựng trang web từ thư mục SITE (mặc định: thư mục hiện tại)."""
     from .build import BuildOptions, build  # here, like every command's own imports: `xaweb --help` stays instant
     from .paths import CACHE_DIR
+
+    if province is not None:
+        _build_province(province, output, only, shard, merge, strict, _parse_now(now), jobs, clean, offline)
+        return
+    if only or shard or merge:
+        raise click.UsageError("--only, --shard và --merge chỉ dùng cùng --province")
 
     options = BuildOptions(site, output, drafts=drafts, strict=strict, now=_parse_now(now), jobs=jobs, cache=not clean, offline=offline, force=force)
     progress = ProgressLine(sys.stderr.isatty() and not os.environ.get("CI"))
@@ -116,6 +127,57 @@ def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, n
     if timings:
         for stage, seconds in result.timings.items():
             click.echo(f"  {STAGE_NAMES.get(stage, stage):<14} {seconds * 1000:8.1f} ms")
+
+
+def _parse_shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    k, _, n = value.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"'{value}' phải có dạng K/N với 1 ≤ K ≤ N (ví dụ 2/4)", param_hint="--shard")
+    return int(k), int(n)
+
+
+def _build_province(root: Path, output: Path | None, only: str | None, shard: str | None, merge: bool, strict: bool,
+                    now: datetime | None, jobs: int | None, clean: bool, offline: bool) -> None:
+    from .province.build import CommuneOutcome, ProvinceOptions, build_province
+
+    live = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def report(done: int, total: int, outcome: CommuneOutcome) -> None:
+        state = "LỖI" if outcome.failed else "xong"
+        line = (f"[{done}/{total}] {outcome.code} {outcome.name}: {state}"
+                + ("" if outcome.failed else f", {outcome.pages} trang, {outcome.rendered} tệp dựng mới")
+                + (f", {len(outcome.problems)} cảnh báo" if outcome.problems and not outcome.failed else "")
+                + f" ({outcome.seconds:.1f} giây)")
+        if live and not outcome.failed:
+            click.echo(f"\r\033[K{line}", nl=False, err=True)  # one line that counts up
+        else:
+            click.echo(("\r\033[K" if live else "") + line, err=True)
+        if outcome.failed:
+            _print_problems(outcome.problems)
+
+    codes = tuple(c.strip() for c in only.split(",") if c.strip()) if only else ()
+    options = ProvinceOptions(root, output, codes, _parse_shard(shard), merge, jobs, offline, strict, not clean, now)
+    try:
+        result = build_province(options, report)
+    except BuildError as exc:
+        _fail(exc, "Không dựng được các trang của tỉnh")
+        return
+    if live:
+        click.echo("\r\033[K", nl=False, err=True)
+    _print_problems(result.province_problems)
+    built = len(result.outcomes) - len(result.failed)
+    warnings = sum(len(o.problems) for o in result.outcomes if not o.failed)
+    pages = sum(o.pages for o in result.outcomes)
+    click.echo(f"Đã dựng {built}/{len(result.outcomes)} xã ({pages} trang nội dung, {warnings} cảnh báo) vào {result.out_dir} "
+               f"trong {result.seconds:.1f} giây." if result.outcomes else f"Số liệu của {len(result.figures)} xã.")
+    if result.portal:
+        click.echo(f"Cổng của tỉnh: {result.portal}")
+    if result.failed:
+        click.secho(f"{len(result.failed)} xã dựng lỗi (vẫn giữ bản dựng trước): "
+                    + ", ".join(f"{o.code} {o.name}" for o in result.failed), fg="red", bold=True, err=True)
+        sys.exit(1)
 
 
 @cli.command("serve")

@@ -213,7 +213,11 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
         raise BuildError([Problem(path, exc.line, exc.message)]) from None
     if data is None:
         data = {}
-    finder = LineFinder(text, path)
+    return config_from(data, LineFinder(text, path))
+
+
+def config_from(data: Any, finder: LineFinder) -> SiteConfig:
+    """A `SiteConfig` from parsed YAML (or layers already merged: a province build), every problem at once."""
     problems: list[Problem] = []
     config = _convert(SiteConfig, data, (), finder, problems)
     if isinstance(data, dict):
@@ -223,6 +227,31 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     if not config.base_url:
         config = replace(config, base_url=default_base_url(config.name, config.province))
     return config
+
+
+def typed(tp: Any, data: Any, finder: LineFinder, prefix: KeyPath = ()) -> tuple[Any, list[Problem]]:
+    """`data` converted to the dataclass `tp` with this module's rules (other YAML files: province.yaml)."""
+    problems: list[Problem] = []
+    return _convert(tp, data, prefix, finder, problems), problems
+
+
+def layer_problems(data: Any, finder: LineFinder, prefix: KeyPath = ()) -> list[Problem]:
+    """The problems of a partial `site.yaml` (a province's defaults, a commune's own keys) on its own:
+    types and unknown keys, each at its line; the required keys may come from another layer."""
+    if not isinstance(data, dict):
+        return [finder.problem(prefix, f"'{'.'.join(map(str, prefix)) or CONFIG_FILE}' phải là một bảng khóa: giá trị")]
+    problems: list[Problem] = []
+    _convert(SiteConfig, {"name": "-", "province": "-", **data}, prefix, finder, problems)
+    return problems
+
+
+def merge_layers(*layers: dict) -> dict:
+    """Later layers win key by key; tables are merged, lists and values replaced."""
+    out: dict = {}
+    for layer in layers:
+        for key, value in layer.items():
+            out[key] = merge_layers(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 def _check(data: dict, finder: LineFinder) -> list[Problem]:

@@ -143,21 +143,24 @@ def _shown(folder: Path, site_dir: Path, rel: str) -> str:
     return f"{base}/{rel}" if rel else base
 
 
-def discover(site_dir: Path, static_dirs: list[Path], template_dirs: Sequence[Path] = ()) -> SiteFiles:
+def discover(site_dir: Path, static_dirs: list[Path], template_dirs: Sequence[Path] = (), content_dir: str = CONTENT_DIR,
+             content_required: bool = True) -> SiteFiles:
     """List content files with their stamps, and static files (theme first, the site's own last).
 
     `site_dir` is resolved. Template folders are walked only for links that
     leave the site or their theme: the template loader would follow them.
+    A province lists its shared content as `content_dir="shared"`; a commune
+    of a province may have no content of its own (`content_required=False`).
     """
     files = SiteFiles()
-    content = site_dir / CONTENT_DIR
-    if not content.is_dir():
-        files.problems.append(Problem(CONTENT_DIR, None, f"không có thư mục '{CONTENT_DIR}/' trong {site_dir}"))
+    content = site_dir / content_dir
+    if not content.is_dir() and content_required:
+        files.problems.append(Problem(content_dir, None, f"không có thư mục '{content_dir}/' trong {site_dir}"))
         return files
     rejected: set[str] = set()
     refused: list[Refused] = []
     for rel, entry in walk_files(content, site_dir, refused):
-        shown = f"{CONTENT_DIR}/{rel}"
+        shown = f"{content_dir}/{rel}"
         section, _, name = rel.rpartition("/")
         if section in rejected or any(section.startswith(r + "/") for r in rejected):
             continue  # inside a folder already reported
@@ -169,7 +172,7 @@ def discover(site_dir: Path, static_dirs: list[Path], template_dirs: Sequence[Pa
                 files.problems.append(Problem(shown, None, "tên thư mục chuyên mục chỉ được gồm chữ thường không dấu, số và dấu gạch ngang (ví dụ: tin-tuc)"))
             continue
         if not name.lower().endswith(".md"):
-            files.problems.append(Problem(shown, None, "tệp không phải Markdown trong content/ bị bỏ qua; hãy đặt ảnh và tệp đính kèm vào static/", "warning"))
+            files.problems.append(Problem(shown, None, f"tệp không phải Markdown trong {content_dir}/ bị bỏ qua; hãy đặt ảnh và tệp đính kèm vào static/", "warning"))
             continue
         stat = entry.stat()
         source = SourceFile(shown, entry.path, f"{stat.st_size}:{stat.st_mtime_ns}")
@@ -193,3 +196,21 @@ def discover(site_dir: Path, static_dirs: list[Path], template_dirs: Sequence[Pa
             pass
         files.problems += [Problem(_shown(template_dir, site_dir, r.rel), None, r.reason, code="unsafe-link") for r in refused]
     return files
+
+
+def overlay(own: SiteFiles, shared: SiteFiles, shared_dir: str) -> SiteFiles:
+    """A commune's files with the province's shared content for it under them: a shared file shows unless
+    the commune has a file at the same path below `content/` (its own version, or a draft that hides it)."""
+    def below(source: SourceFile, top: str) -> str:
+        return source.path[len(top) + 1:]
+
+    mine = {below(s, CONTENT_DIR) for s, _ in own.pages}
+    pages = own.pages + [(s, section) for s, section in shared.pages if below(s, shared_dir) not in mine]
+    indexes = {path: own.section_indexes.get(path) or shared.section_indexes.get(path)
+               for path in sorted({*own.section_indexes, *shared.section_indexes})}
+    # A section of the shared content that holds nothing for this commune is not made.
+    used = {section for _, section in pages}
+    indexes = {path: source for path, source in indexes.items()
+               if path in own.section_indexes or any(u == path or u.startswith(path + "/") for u in used)}
+    return SiteFiles(own.home_index or shared.home_index, indexes, sorted(pages, key=lambda p: p[0].path), own.static,
+                     own.problems)  # the shared content's problems are the province's: reported once

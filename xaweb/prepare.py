@@ -10,20 +10,20 @@ at its cache: when no input changed, it stops after `gather`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
-from .cache import BuildCache, FileStamp
-from .config import SiteConfig, load_config
+from .cache import BuildCache, CachedPage, FileStamp
+from .config import SiteConfig, Source, load_config
 from .content.assemble import assemble_site
 from .content.markup import make_markdown
 from .content.model import Page, SectionInfo, Site, ThemeSettings
 from .content.parse import PageError, parse_section
 from .content.qa_pages import QaSource, build_sources, parse_sources
 from .digests import digest
-from .discover import SiteFiles, discover, read_source
+from .discover import SiteFiles, discover, overlay, read_source
 from .errors import Problem, Problems
 from .images import probe_images
 from .parallel import parse_many
@@ -68,30 +68,53 @@ class Inputs:
     qa_export: LoadedExport
     qa_sources: list[QaSource]  # published Q&A, as content sources
     network_problems: list[Problem]  # warnings of this run's fetching only: never replayed from the cache
+    preparsed: Mapping[str, CachedPage] = field(default_factory=dict)  # pages parsed already (a province's shared ones)
 
 
-def gather(site_dir: Path, problems: Problems, offline: bool = False, lap: Callable[[str], None] = lambda stage: None) -> Inputs:
+@dataclass(frozen=True)
+class Layer:
+    """What a province build lays under a commune's own folder (made by xaweb/province/commune.py)."""
+
+    config: SiteConfig  # merged: the province's defaults < the commune's row < its own site.yaml
+    shared: SiteFiles  # the shared content meant for this commune, paths "<shared_dir>/…"
+    shared_dir: str
+    static_dirs: tuple[Path, ...] = ()  # the province's static files, under the commune's own
+    preparsed: Mapping[str, CachedPage] = field(default_factory=dict)  # the shared pages, parsed once for all
+    fetched: FetchReport | None = None  # the province's source feeds, fetched once: used when the commune's are the same
+    fetched_sources: tuple[Source, ...] = ()
+
+
+def gather(site_dir: Path, problems: Problems, offline: bool = False, lap: Callable[[str], None] = lambda stage: None,
+           layer: Layer | None = None) -> Inputs:
     """Read config, theme, files and the network inputs; raises BuildError when a stage found errors.
 
-    `lap(stage)` is called after "discover" and "fetch", for `--timings`.
+    `lap(stage)` is called after "discover" and "fetch", for `--timings`. With a `layer` (a commune of
+    a province), the config is the layer's and the shared content shows under the commune's own.
     """
-    config = load_config(site_dir)
+    config = layer.config if layer else load_config(site_dir)
     theme = load_theme(config.theme, site_dir)
     template_dirs = theme.template_dirs(site_dir)
-    files = discover(site_dir, theme.static_dirs(), template_dirs)
+    static_dirs = [*theme.static_dirs(), *(layer.static_dirs if layer else ())]
+    files = discover(site_dir, static_dirs, template_dirs, content_required=layer is None)
+    if layer:
+        files = overlay(files, layer.shared, layer.shared_dir)
     problems.extend(files.problems)
     problems.extend(check_sources(config.sources, set(files.section_indexes)))
     problems.raise_if_errors()
     lap("discover")
     # At the edge, before anything is assembled: what was fetched becomes plain data.
-    fetched = fetch_sources(config.sources, site_dir, FetchSettings.from_config(config.source_settings), offline)
+    if layer and layer.fetched is not None and layer.fetched_sources == config.sources:
+        fetched = layer.fetched
+    else:
+        fetched = fetch_sources(config.sources, site_dir, FetchSettings.from_config(config.source_settings), offline)
     problems.extend(fetched.problems)
     qa_problems: list[Problem] = []
     qa_export = load_export(config.qa, site_dir, qa_problems, offline)  # published Q&A: the export file or API
     problems.extend(qa_problems)
     qa_sources = build_sources(qa_export.data, config, config.qa.export_file or "qa.export_url")
     lap("fetch")
-    return Inputs(site_dir, config, template_dirs, theme.settings, files, fetched, qa_export, qa_sources, fetched.problems + qa_problems)
+    return Inputs(site_dir, config, template_dirs, theme.settings, files, fetched, qa_export, qa_sources, fetched.problems + qa_problems,
+                  layer.preparsed if layer else {})
 
 
 # --- prepare: parse, assemble, plan ----------------------------------------------------------
@@ -107,12 +130,13 @@ class Parsed:
     from_cache: set[str]  # sources whose page came from the cache (without body)
 
 
-def _parse_key(source_hash: str, info: SectionInfo) -> str:
+def parse_key(source_hash: str, info: SectionInfo) -> str:
     # parse_page reads only the section's path and kind.
     return digest(source_hash, info.path, info.kind)
 
 
-def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problems: Problems, progress: Progress) -> Parsed:
+def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problems: Problems, progress: Progress,
+                  preparsed: Mapping[str, CachedPage] = {}) -> Parsed:
     md = make_markdown()
     infos: dict[str, SectionInfo] = {}
     for path, source in files.section_indexes.items():
@@ -135,6 +159,7 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
     known = cache.file_hashes() if cache else {}
     parsed = Parsed(infos, home_intro, [], {}, {}, set())
     todo = []
+    fresh: list[tuple[str, Page, list[Problem]]] = []
     for source, section in files.pages:
         info = infos.get(section, root)
         known_file = known.get(source.path)
@@ -146,13 +171,18 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
                 continue
             source_hash = digest(text)
         parsed.hashes[source.path] = source_hash
-        key = _parse_key(source_hash, info)
+        key = parse_key(source_hash, info)
         hit = cached.get(source.path)
+        ready = preparsed.get(source.path)
         if hit and hit.key == key:
             parsed.pages.append(hit.page)
             problems.extend(hit.warnings)
             parsed.listings[source.path] = hit.listing
             parsed.from_cache.add(source.path)
+        elif ready and ready.key == key:  # parsed once for every commune; cached like a page parsed here
+            parsed.pages.append(ready.page)
+            fresh.append((key, ready.page, ready.warnings))
+            problems.extend(ready.warnings)
         else:
             if text is None:
                 text = read_source(source, problems.items)
@@ -160,7 +190,6 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
                     continue
             todo.append((text, source.path, info, key))
 
-    fresh = []
     for key, page, page_problems in parse_many(todo, jobs, counter(progress, "parse", len(todo))):
         problems.extend(page_problems)
         if page is not None:
@@ -218,7 +247,7 @@ def prepare(inputs: Inputs, now: datetime, problems: Problems, *, drafts: bool =
             problems.raise_if_errors()
 
     config, files = inputs.config, inputs.files
-    parsed = parse_content(files, cache, jobs, problems, progress)
+    parsed = parse_content(files, cache, jobs, problems, progress, inputs.preparsed)
     _add_qa_pages(parsed, inputs.qa_sources, problems)
     stage_done()
     merged = merge(config.sources, inputs.fetched.documents, now, config.source_settings.alert_hours)

@@ -103,6 +103,7 @@ class Page:
     procedure: ProcedureInfo | None = None
     params: tuple[tuple[str, object], ...] = ()  # free-form `params:` for themes
     body_images: tuple[str, ...] = ()  # site-relative `src` of the body's local images ("/images/a.jpg")
+    communes: tuple[str, ...] = ()  # a province's shared page: the codes and kinds it is for (empty: every commune)
     # Set at assembly, since it depends on the build time, not on the file.
     expired: bool = False
 

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import markdown
 
+from ..config import KINDS as UNIT_KINDS
 from ..errors import Problem, did_you_mean
 from ..htmlscan import scan_html
 from ..urlpolicy import SCHEMES, WEB_SCHEMES, url_problem
@@ -21,6 +22,7 @@ from . import markup
 from .model import ARTICLE, DEFAULT_KINDS, DOCUMENT, KINDS, PROCEDURE, DocumentInfo, Link, Page, ProcedureInfo, SectionInfo
 
 FENCE = "---"
+COMMUNE_KINDS = tuple(k for k in UNIT_KINDS if k != "thị trấn")  # since 1 July 2025
 DEFAULT_PORTAL = "https://dichvucong.gov.vn"
 
 
@@ -118,6 +120,20 @@ def _links(value: Any) -> tuple[Link, ...]:
     return tuple(out)
 
 
+def _communes(value: Any) -> tuple[str, ...]:
+    """A province's shared page: the communes it is for, by code or by kind."""
+    out = []
+    for item in _texts(value if isinstance(value, list) else [value]):
+        item = item.lower()
+        if item.isdigit():
+            out.append(item.zfill(5))
+        elif item in COMMUNE_KINDS:
+            out.append(item)
+        else:
+            raise ValueError(f"'{item}' không phải mã xã (chữ số) hay loại đơn vị ({', '.join(COMMUNE_KINDS)})")
+    return tuple(out)
+
+
 def _kind(value: Any) -> str:
     if value not in KINDS:
         raise ValueError(f"loại trang '{value}' không tồn tại; chọn một trong: {', '.join(KINDS)}{did_you_mean(str(value), KINDS)}")
@@ -134,7 +150,7 @@ Converter = Callable[[Any], Any]
 COMMON: dict[str, Converter] = {
     "title": _text, "date": _date, "updated": _date, "summary": _text, "tags": _texts,
     "draft": _bool, "slug": _text, "expires": _date, "weight": _int, "image": _image_url,
-    "image_alt": _text, "author": _text, "pinned": _bool, "kind": _kind, "params": _params,
+    "image_alt": _text, "author": _text, "pinned": _bool, "kind": _kind, "params": _params, "communes": _communes,
 }
 DOCUMENT_KEYS: dict[str, Converter] = {
     "number": _text, "doc_type": _text, "issuer": _text, "signer": _text,
@@ -243,6 +259,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         procedure=procedure,
         params=values.get("params", ()),
         body_images=body_images,
+        communes=values.get("communes", ()),
     )
     return page, problems
 

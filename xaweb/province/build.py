@@ -1,0 +1,222 @@
+"""`xaweb build --province DIR`: every commune, each on its own, then the province portal.
+
+    load province.yaml and communes.csv → list and parse shared/ once → fetch the shared
+    source feeds once → build each commune (worker processes, one commune at a time each,
+    its own cache and output folder) → write each commune's figures → the portal
+
+A commune whose build fails is reported under its name and keeps its previous
+output; the others are built. Each worker holds one commune at a time, so memory
+does not grow with the number of communes. `--shard K/N` builds every N-th commune
+(by code), and `--merge` builds only the portal from the figures every shard left in
+the output folder: the union of the shards is the unsharded build, byte for byte.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from ..build import BuildOptions, BuildResult, build
+from ..config import SiteConfig, Source, config_from, merge_layers
+from ..errors import BuildError, Problem
+from ..sources.fetch import FetchReport, FetchSettings, fetch_sources
+from ..vietnamese import VN_TZ
+from ..writer import TMP_SUFFIX
+from .commune import Shared, commune_layer, load_shared
+from .figures import CommuneFigures, dumps, figures_of
+from .load import COMMUNES_DIR, Commune, Province, load_province
+
+DEFAULT_OUTPUT = "public"
+FIGURES_DIR = ".figures"  # in the output folder: one JSON per commune, for the portal and for merging shards
+PORTAL_DIR = "tinh"  # the province portal's output folder
+
+
+@dataclass(frozen=True)
+class ProvinceOptions:
+    root: Path
+    out_dir: Path | None = None  # default: <root>/public
+    only: tuple[str, ...] = ()  # commune codes
+    shard: tuple[int, int] | None = None  # (k, n), 1 ≤ k ≤ n
+    merge: bool = False  # only the portal, from the figures in the output folder
+    jobs: int | None = None
+    offline: bool = False
+    strict: bool = False
+    cache: bool = True
+    now: datetime | None = None
+
+
+@dataclass
+class CommuneOutcome:
+    code: str
+    name: str
+    problems: list[Problem]  # the errors of a failed build, or the warnings of a good one, paths from the province folder
+    failed: bool
+    seconds: float
+    rendered: int = 0
+    pages: int = 0
+
+
+@dataclass
+class ProvinceResult:
+    out_dir: Path
+    outcomes: list[CommuneOutcome]
+    province_problems: list[Problem]  # province.yaml, communes.csv, shared/ warnings
+    portal: Path | None
+    seconds: float
+    figures: list[CommuneFigures] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[CommuneOutcome]:
+        return [o for o in self.outcomes if o.failed]
+
+
+def select(communes: list[Commune], only: tuple[str, ...], shard: tuple[int, int] | None) -> list[Commune]:
+    """The communes of this run: `only` by code, then every n-th of the list sorted by code."""
+    chosen = sorted(communes, key=lambda c: c.code)
+    if only:
+        wanted = {code.zfill(5) for code in only}
+        unknown = wanted - {c.code for c in chosen}
+        if unknown:
+            raise BuildError([Problem("communes.csv", None, f"không có mã {', '.join(sorted(unknown))} trong danh sách xã")])
+        chosen = [c for c in chosen if c.code in wanted]
+    if shard:
+        k, n = shard
+        chosen = [c for i, c in enumerate(chosen) if i % n == k - 1]
+    return chosen
+
+
+# --- one commune, in a worker --------------------------------------------------------------
+
+_state: tuple[Province, Shared, ProvinceOptions, Path, datetime, FetchReport | None, tuple[Source, ...]] | None = None
+
+
+def _init(state: tuple | None = None) -> None:
+    global _state
+    if state is not None:
+        _state = state
+
+
+def _shown(commune: Commune, problem: Problem) -> Problem:
+    """Paths as the province team finds them: from the province folder."""
+    if problem.path.startswith(("shared/", "province.yaml", "communes.csv", "/")) or not problem.path:
+        return problem
+    return replace(problem, path=f"{COMMUNES_DIR}/{commune.code}/{problem.path}")
+
+
+def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
+    assert _state is not None
+    province, shared, options, out_root, now, fetched, _sources_for = _state
+    started = time.perf_counter()
+    figures_path = out_root / FIGURES_DIR / f"{commune.code}.json"
+    try:
+        layer = commune_layer(province, commune, shared, fetched, _sources_for)
+        result: BuildResult = build(BuildOptions(
+            province.commune_dir(commune), out_root / commune.code, strict=options.strict, now=now, jobs=1,
+            cache=options.cache, offline=options.offline, keep_prepared=True, layer=layer))
+    except BuildError as exc:
+        outcome = CommuneOutcome(commune.code, commune.full_name, [_shown(commune, p) for p in exc.problems], True,
+                                 time.perf_counter() - started)
+        figures = CommuneFigures(commune.code, commune.full_name, commune.kind, "", built=False,
+                                 errors=sum(p.level == "error" for p in exc.problems))
+        _write(figures_path, dumps(figures))
+        return outcome, figures
+    assert result.prepared is not None
+    figures = figures_of(result.prepared.site, commune.code, len(result.warnings), now)
+    _write(figures_path, dumps(figures))
+    outcome = CommuneOutcome(commune.code, commune.full_name, [_shown(commune, p) for p in result.warnings], False,
+                             time.perf_counter() - started, result.rendered, result.pages)
+    return outcome, figures
+
+
+def province_sources(province: Province) -> SiteConfig | None:
+    """The province's defaults as a config (for their source feeds), or None when they name no feeds."""
+    if not province.defaults.get("sources"):
+        return None
+    return config_from(merge_layers(province.defaults, {"name": "-", "province": province.config.name}), province.defaults_finder)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + TMP_SUFFIX)
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# --- the whole province ----------------------------------------------------------------------
+
+
+def build_province(options: ProvinceOptions, report: Callable[[int, int, CommuneOutcome], None] = lambda done, total, o: None
+                   ) -> ProvinceResult:
+    from .portal import write_portal
+
+    global _state
+    started = time.perf_counter()
+    province = load_province(options.root)
+    out_root = (options.out_dir or province.root / DEFAULT_OUTPUT).resolve()
+    if province.root in out_root.parents and out_root.relative_to(province.root).parts[0] in ("shared", "theme", COMMUNES_DIR, "static"):
+        raise BuildError([Problem("", None, f"thư mục đầu ra {out_root} không được nằm trong mã nguồn của tỉnh")])
+    now = options.now or datetime.now(VN_TZ)
+    shared = load_shared(province)
+    errors = [p for p in shared.problems if p.level == "error"]
+    if errors:
+        raise BuildError(shared.problems)  # every commune would publish them: nothing is built
+    province_problems = province.warnings + shared.problems
+    outcomes: list[CommuneOutcome] = []
+    if not options.merge:
+        communes = select(province.communes, options.only, options.shard)
+        fetched = None
+        defaults = province_sources(province)
+        if defaults is not None:  # once for the province, not once per commune
+            fetched = fetch_sources(defaults.sources, province.root, FetchSettings.from_config(defaults.source_settings), options.offline)
+            province_problems += fetched.problems
+        state = (province, shared, options, out_root, now, fetched, defaults.sources if defaults else ())
+        out_root.mkdir(parents=True, exist_ok=True)
+        jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(communes)))
+        for outcome, _ in _run(communes, jobs, state):
+            outcomes.append(outcome)
+            report(len(outcomes), len(communes), outcome)
+        _state = None
+        outcomes.sort(key=lambda o: o.code)
+    portal = None
+    figures: list[CommuneFigures] = []
+    if options.merge or not (options.shard or options.only):
+        figures = read_figures(out_root, province)
+        portal = write_portal(province, shared, figures, out_root / PORTAL_DIR, now)
+    return ProvinceResult(out_root, outcomes, province_problems, portal, time.perf_counter() - started, figures)
+
+
+def _run(communes: list[Commune], jobs: int, state: tuple):
+    global _state
+    if jobs <= 1:
+        _state = state
+        for commune in communes:
+            yield build_commune(commune)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if ctx.get_start_method() == "fork":
+        _state = state
+        pool = ctx.Pool(jobs, initializer=_init)
+    else:
+        pool = ctx.Pool(jobs, initializer=_init, initargs=(state,))
+    with pool:
+        yield from pool.imap_unordered(build_commune, communes)
+
+
+def read_figures(out_root: Path, province: Province) -> list[CommuneFigures]:
+    """Every commune's figures as its last build left them; a commune never built shows as not built."""
+    import json
+
+    out = []
+    for commune in sorted(province.communes, key=lambda c: c.code):
+        path = out_root / FIGURES_DIR / f"{commune.code}.json"
+        try:
+            out.append(CommuneFigures.from_json(json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, TypeError):
+            out.append(CommuneFigures(commune.code, commune.full_name, commune.kind, "", built=False))
+    return out

@@ -1,0 +1,193 @@
+"""The province portal: every commune, the latest news across them, and the monitoring dashboard.
+
+A static site of its own, rendered from the communes' figures (figures.py) with the
+theme's `province/` templates (a province theme may override any of them) and
+written whole in one step, like a commune's output (writer.StagedOutput):
+
+    index.html                 communes grouped by kind, a search that ignores tone marks
+    tin-moi/index.html         the latest news of every commune
+    thong-bao/<slug>/          the province's own announcements (shared/thong-bao/)
+    giam-sat/index.html        the dashboard, sorted by name; giam-sat/<key>/ sorted by each column
+    giam-sat/so-lieu.csv|json  the same figures, for spreadsheets and other systems
+
+Sorting is one page per column, so the table sorts without JavaScript; the charts
+are SVG drawn here, each with the table of its numbers beside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from ..render.theme import load_theme, template_loader
+from ..vietnamese import collation_key, format_date, strip_diacritics
+from ..writer import StagedOutput
+from .commune import Shared
+from .figures import CommuneFigures, totals
+from .load import THEME_DIR, Province
+
+ANNOUNCEMENTS = "thong-bao"
+LATEST_NEWS = 30
+KIND_ORDER = ("phường", "xã", "đặc khu")
+
+
+@dataclass(frozen=True)
+class SortKey:
+    slug: str  # "" for the default order (name)
+    label: str
+    key: Callable[[CommuneFigures], Any]
+
+
+SORTS = (
+    SortKey("", "Tên", lambda f: collation_key(f.name)),
+    SortKey("so-trang", "Số trang", lambda f: -f.pages),
+    SortKey("cap-nhat", "Cập nhật gần nhất", lambda f: f.last_update or "0"),
+    SortKey("bai-moi", "Bài trong 30 ngày", lambda f: f.recent_posts),
+    SortKey("thieu", "Chuyên mục bắt buộc còn thiếu", lambda f: -f.missing),
+    SortKey("canh-bao", "Cảnh báo khi dựng", lambda f: -f.warnings),
+)
+
+
+def fold(text: str) -> str:
+    """What the search compares: no tone marks, đ as d, lower case ('Tân An' -> 'tan an')."""
+    return strip_diacritics(text).lower()
+
+
+def write_portal(province: Province, shared: Shared, figures: list[CommuneFigures], out_dir: Path, now: datetime) -> Path:
+    files = render_portal(province, shared, figures, now)
+    staged = StagedOutput(out_dir)
+    try:
+        for rel, data in sorted(files.items()):
+            staged.write(rel, data)
+        staged.copy_tree(_static_files(province))
+        staged.swap()
+    except BaseException:
+        staged.discard()
+        raise
+    return out_dir
+
+
+def _theme(province: Province):
+    name = str(province.root / THEME_DIR) if (province.root / THEME_DIR / "theme.yaml").is_file() else "default"
+    return load_theme(name, province.root)
+
+
+def _static_files(province: Province) -> dict[str, Path]:
+    out: dict[str, Path] = {}
+    for folder in _theme(province).static_dirs():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                out["/" + path.relative_to(folder).as_posix()] = path
+    return out
+
+
+def render_portal(province: Province, shared: Shared, figures: list[CommuneFigures], now: datetime) -> dict[str, bytes]:
+    """Every file of the portal: pure, from the figures and the shared announcements."""
+    theme = _theme(province)
+    env = jinja2.Environment(loader=template_loader(theme.template_dirs(province.root)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["vndate"] = lambda iso: format_date(datetime.fromisoformat(iso), weekday=False) if iso else "—"
+    env.filters["fold"] = fold
+    config = province.config
+    built = [f for f in figures if f.built]
+    groups = [(kind, sorted((f for f in figures if f.kind == kind), key=lambda f: collation_key(f.name))) for kind in KIND_ORDER]
+    news = sorted(((n, f) for f in built for n in f.news), key=lambda nf: (nf[0].date, nf[1].code), reverse=True)[:LATEST_NEWS]
+    announcements = sorted((c.page for source, c in shared.pages.items()
+                            if c.page.section == ANNOUNCEMENTS and not c.page.draft and not c.page.communes),
+                           key=lambda p: (p.date.isoformat() if p.date else "", p.slug), reverse=True)
+    common = {"province": config, "now": now, "totals": totals(figures), "nav": NAV}
+
+    def page(template: str, path: str, **context: Any) -> tuple[str, bytes]:
+        html = env.get_template(f"province/{template}").render(current=path, **common, **context)
+        return (path.strip("/") + "/index.html" if path != "/" else "index.html"), html.encode("utf-8")
+
+    files = dict([
+        page("index.html", "/", groups=[(k, g) for k, g in groups if g], news=news[:6], announcements=announcements[:5]),
+        page("news.html", "/tin-moi/", news=news),
+    ])
+    for p in announcements:
+        files.update([page("announcement.html", f"/{ANNOUNCEMENTS}/{p.slug}/", item=p)])
+    charts = {"compliance": compliance_chart(figures), "activity": activity_chart(figures)}
+    monthly = _monthly(built)
+    for sort in SORTS:
+        rows = sorted(figures, key=lambda f: (sort.key(f), collation_key(f.name)))
+        path = f"/giam-sat/{sort.slug}/" if sort.slug else "/giam-sat/"
+        files.update([page("dashboard.html", path, rows=rows, sorts=SORTS, sort=sort, charts=charts, monthly=monthly)])
+    files["giam-sat/so-lieu.csv"] = figures_csv(figures)
+    files["giam-sat/so-lieu.json"] = (json.dumps({"province": config.name, "generated": now.isoformat(),
+                                                  "communes": [f.to_json() for f in figures]},
+                                                 ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return files
+
+
+NAV = (("/", "Trang chủ"), ("/tin-moi/", "Tin mới các xã"), ("/giam-sat/", "Giám sát, đánh giá"))
+
+CSV_COLUMNS = ("code", "name", "kind", "url", "built", "pages", "last_update", "recent_posts", "expired", "warnings",
+               "errors", "missing_sections")
+
+
+def figures_csv(figures: list[CommuneFigures]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in figures:
+        missing = "; ".join(s.message for s in f.sections if s.code in ("missing-section", "empty-section"))
+        writer.writerow([f.code, f.name, f.kind, f.url, int(f.built), f.pages, f.last_update, f.recent_posts, f.expired,
+                         f.warnings, f.errors, missing])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM: spreadsheets then read it as UTF-8
+
+
+def _monthly(built: list[CommuneFigures]) -> list[tuple[str, int]]:
+    totals_by_month: dict[str, int] = {}
+    for f in built:
+        for month, count in f.monthly:
+            totals_by_month[month] = totals_by_month.get(month, 0) + count
+    return sorted(totals_by_month.items())
+
+
+# --- charts: SVG drawn at build time, with a text equivalent in the page ----------------------
+
+
+def compliance_chart(figures: list[CommuneFigures]) -> str:
+    """One bar split three ways: every required section, some missing, build failed."""
+    parts = [("Đủ chuyên mục bắt buộc", sum(f.built and f.missing == 0 for f in figures), "#1b7a3a"),
+             ("Còn thiếu chuyên mục", sum(f.built and f.missing > 0 for f in figures), "#b35900"),
+             ("Dựng lỗi", sum(not f.built for f in figures), "#a50e0e")]
+    total = max(1, len(figures))
+    width, x, bars, legend = 600, 0.0, [], []
+    for i, (label, count, colour) in enumerate(parts):
+        w = width * count / total
+        if w:
+            bars.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="40" fill="{colour}"><title>{label}: {count}</title></rect>')
+        legend.append(f'<rect x="{i * 200}" y="56" width="16" height="16" fill="{colour}"/>'
+                      f'<text x="{i * 200 + 22}" y="69" font-size="14">{label}: {count}</text>')
+        x += w
+    summary = "; ".join(f"{label}: {count}" for label, count, _ in parts)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 80" role="img" aria-label="Mức độ đầy đủ: {summary}">'
+            + "".join(bars + legend) + "</svg>")
+
+
+def activity_chart(figures: list[CommuneFigures]) -> str:
+    """Posts per month across the province, the last twelve months."""
+    monthly = _monthly([f for f in figures if f.built])
+    if not monthly:
+        return ""
+    top = max(1, max(count for _, count in monthly))
+    bar, gap, height = 40, 10, 160
+    items = []
+    for i, (month, count) in enumerate(monthly):
+        h = height * count / top
+        x = i * (bar + gap)
+        items.append(f'<rect x="{x}" y="{height - h:.1f}" width="{bar}" height="{h:.1f}" fill="#0b4f8a"><title>{month}: {count} bài</title></rect>'
+                     f'<text x="{x + bar / 2}" y="{height + 16}" font-size="11" text-anchor="middle">{month[5:]}/{month[2:4]}</text>')
+    width = len(monthly) * (bar + gap)
+    summary = ", ".join(f"{m}: {c}" for m, c in monthly)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 24}" role="img" '
+            f'aria-label="Số bài đăng mỗi tháng: {summary}">' + "".join(items) + "</svg>")
