@@ -195,14 +195,31 @@ def serve_command(site: Path, host: str, port: int, drafts: bool, offline: bool)
 
 @cli.command("new")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--name", required=True, help="Tên xã/phường/đặc khu, ví dụ 'Tân An'.")
+@click.option("--name", help="Tên xã/phường/đặc khu, ví dụ 'Tân An'.")
 @click.option("--kind", type=click.Choice(KINDS), default="xã", show_default=True, help="Loại đơn vị hành chính.")
 @click.option("--province", required=True, help="Tên tỉnh/thành phố, ví dụ 'Đồng Tháp'.")
 @click.option("--base-url", help="Địa chỉ trang (mặc định: https://tenxa.tentinh.gov.vn).")
 @click.option("--code", default="", help="Mã đơn vị hành chính.")
-def new_command(directory: Path, name: str, kind: str, province: str, base_url: str | None, code: str) -> None:
-    """Tạo một trang mới trong DIRECTORY với đủ các chuyên mục bắt buộc."""
+@click.option("--communes", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Tạo thư mục của cả tỉnh (docs/province.md) từ danh sách xã này (CSV: code,name,kind,…).")
+def new_command(directory: Path, name: str | None, kind: str, province: str, base_url: str | None, code: str,
+                communes: Path | None) -> None:
+    """Tạo một trang mới trong DIRECTORY với đủ các chuyên mục bắt buộc (hoặc thư mục của cả tỉnh, với --communes)."""
     from .scaffold import scaffold_site
+
+    if communes is not None:
+        from .province.scaffold import scaffold_province
+
+        try:
+            created = scaffold_province(directory, province, "tỉnh", communes, datetime.now().date().isoformat())
+        except BuildError as exc:
+            _fail(exc, "Không tạo được thư mục của tỉnh")
+            return
+        click.echo(f"Đã tạo {len(created)} tệp trong {directory}.")
+        click.echo(f"Dựng thử: xaweb build --province {directory}")
+        return
+    if not name:
+        raise click.UsageError("cần --name (tên xã), hoặc --communes để tạo thư mục của cả tỉnh")
 
     try:
         created = scaffold_site(directory, nfc(name), kind, nfc(province), base_url, code)
@@ -232,7 +249,11 @@ _add_qa_commands()
 @click.option("--max-file-size", type=click.FloatRange(0, min_open=True), default=10, show_default=True, metavar="MB",
               help="Cảnh báo tệp tĩnh lớn hơn mức này.")
 @click.option("--now", "now", metavar="YYYY-MM-DD[THH:MM]", help="Thời điểm dùng để xét hết hạn và độ mới (mặc định: bây giờ).")
-def check_command(site: Path, fmt: str, strict: bool, browser: bool, chromium: str | None, max_file_size: float, now: str | None) -> None:
+@click.option("--province", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Kiểm tra mọi xã của một tỉnh (thư mục có province.yaml), như khi dựng cả tỉnh.")
+@click.option("--only", metavar="MÃ,MÃ,…", help="Với --province: chỉ kiểm tra các xã có mã này.")
+def check_command(site: Path, fmt: str, strict: bool, browser: bool, chromium: str | None, max_file_size: float, now: str | None,
+                  province: Path | None, only: str | None) -> None:
     """Kiểm tra trang SITE (mặc định: thư mục hiện tại) mà không cần dựng trước: liên kết hỏng,
     ảnh thiếu mô tả, chuyên mục bắt buộc, nội dung cũ, tệp quá lớn, và (--browser) khả năng tiếp cận."""
     import json
@@ -241,6 +262,26 @@ def check_command(site: Path, fmt: str, strict: bool, browser: bool, chromium: s
     from .check.browser import BrowserUnavailable
 
     options = CheckOptions(now=_parse_now(now), max_file_size=int(max_file_size * 1024 * 1024), browser=browser, chromium=chromium)
+    if province is not None:
+        from .province.check import check_province
+
+        codes = tuple(c.strip() for c in only.split(",") if c.strip()) if only else ()
+        try:
+            reports = check_province(province, options, codes)
+        except BuildError as exc:
+            _fail(exc, "Không kiểm tra được các trang của tỉnh")
+            return
+        if fmt == "json":
+            click.echo(json.dumps({"province": str(province), "communes": [r.to_json() for r in reports]}, ensure_ascii=False, indent=2))
+        else:
+            for r in reports:
+                click.echo(click.style(f"== {r.code} {r.name} ==", bold=True))
+                click.echo(format_text(r.report, click.style))
+            failing = [r for r in reports if r.report.exit_code(strict)]
+            click.echo(click.style(f"{len(reports)} xã đã kiểm tra, {len(failing)} xã có lỗi"
+                                   + (f"{' hoặc cảnh báo' if strict else ''}: " + ", ".join(f"{r.code} {r.name}" for r in failing) if failing else "."),
+                                   fg="red" if failing else "green", bold=True))
+        sys.exit(max((r.report.exit_code(strict) for r in reports), default=0))
     try:
         report = check_site(site, options)
     except BrowserUnavailable as exc:

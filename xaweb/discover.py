@@ -208,9 +208,5 @@ def overlay(own: SiteFiles, shared: SiteFiles, shared_dir: str) -> SiteFiles:
     pages = own.pages + [(s, section) for s, section in shared.pages if below(s, shared_dir) not in mine]
     indexes = {path: own.section_indexes.get(path) or shared.section_indexes.get(path)
                for path in sorted({*own.section_indexes, *shared.section_indexes})}
-    # A section of the shared content that holds nothing for this commune is not made.
-    used = {section for _, section in pages}
-    indexes = {path: source for path, source in indexes.items()
-               if path in own.section_indexes or any(u == path or u.startswith(path + "/") for u in used)}
     return SiteFiles(own.home_index or shared.home_index, indexes, sorted(pages, key=lambda p: p[0].path), own.static,
                      own.problems)  # the shared content's problems are the province's: reported once

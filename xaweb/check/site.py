@@ -30,7 +30,7 @@ from ..content.parse import PageError, split_front_matter
 from ..discover import STATIC_DIR
 from ..errors import BuildError, Problem, Problems
 from ..parallel import render_many
-from ..prepare import gather, prepare
+from ..prepare import Layer, gather, prepare
 from ..regulations import load_regulations, section_map
 from ..render.filters import filesize
 from ..render.kinds import KINDS
@@ -50,12 +50,13 @@ class CheckOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger static file is a warning
     browser: bool = False  # also run axe-core in headless Chromium
     chromium: str | None = None  # Chromium's path; default /usr/bin/chromium, else on PATH
+    layer: Layer | None = None  # a commune of a province, as its province build sees it (province/check.py)
 
 
 # --- running the build's stages in memory ------------------------------------------------
 
 
-def _build_in_memory(site_dir: Path, now: datetime, problems: Problems) -> Built:
+def _build_in_memory(site_dir: Path, now: datetime, problems: Problems, layer: Layer | None = None) -> Built:
     """The build's first half (`prepare`), then rendering into memory; stops where the build would.
 
     Source feeds and the Q&A export come from their last good copies
@@ -68,7 +69,7 @@ def _build_in_memory(site_dir: Path, now: datetime, problems: Problems) -> Built
         problems.extend(p for p in exc.problems if p not in problems.items)
 
     try:
-        inputs = gather(site_dir, problems, offline=True)
+        inputs = gather(site_dir, problems, offline=True, layer=layer)
     except BuildError as exc:
         record(exc)
         return built
@@ -221,7 +222,7 @@ def check_site(site_dir: Path, options: CheckOptions = CheckOptions()) -> Report
     site_dir = Path(site_dir).resolve()
     now = options.now or datetime.now(VN_TZ)
     problems = Problems()
-    built = _build_in_memory(site_dir, now, problems)
+    built = _build_in_memory(site_dir, now, problems, options.layer)
     findings = [_from_problem(p, built) for p in problems.items]
     findings += file_findings(built, options.max_file_size)
     site = built.site

@@ -39,13 +39,20 @@ class Shared:
     problems: list[Problem] = field(default_factory=list)
 
     def for_commune(self, commune: Commune) -> SiteFiles:
-        """The shared files meant for `commune`: a page whose `communes:` names neither its code nor its kind is left out."""
+        """The shared files meant for `commune`: a page whose `communes:` names neither its code nor its
+        kind is left out, and so is a section whose shared pages are all meant for other communes."""
         def meant(source: str) -> bool:
             page = self.pages.get(source)
             return page is None or not page.page.communes or commune.code in page.page.communes or commune.kind in page.page.communes
 
-        return SiteFiles(self.files.home_index, dict(self.files.section_indexes),
-                         [(s, section) for s, section in self.files.pages if meant(s.path)], {}, [])
+        pages = [(s, section) for s, section in self.files.pages if meant(s.path)]
+
+        def holds(pages: list, path: str) -> bool:
+            return any(section == path or section.startswith(path + "/") for _, section in pages)
+
+        indexes = {path: source for path, source in self.files.section_indexes.items()
+                   if holds(pages, path) or not holds(self.files.pages, path)}
+        return SiteFiles(self.files.home_index, indexes, pages, {}, [])
 
 
 def load_shared(province: Province) -> Shared:
@@ -90,6 +97,14 @@ def commune_config(province: Province, commune: Commune) -> SiteConfig:
     merged = merge_layers(province.defaults, identity, own)
     if "theme" not in merged and (province.root / THEME_DIR / "theme.yaml").is_file():
         merged["theme"] = str(province.root / THEME_DIR)
+    footer: dict[str, Any] = merged["footer"] if isinstance(merged.get("footer"), dict) else {}
+    links = list(footer.get("links") or [])
+    portal = province.config.portal_url.rstrip("/") + "/"
+    if not any(isinstance(link, dict) and link.get("url") == portal for link in links):
+        # Every commune site links back to the portal, and through its list to the other communes.
+        links += [{"title": province.config.portal_title, "url": portal},
+                  {"title": f"Các xã, phường, đặc khu khác của {province.config.full_name}", "url": portal + "#cac-xa"}]
+    merged["footer"] = {**footer, "links": links}
     qa = merged.get("qa")
     if isinstance(qa, dict) and (qa.get("endpoint") or qa.get("export_url")) and not qa.get("site_id"):
         merged["qa"] = {**qa, "site_id": commune.code}  # one endpoint for the province: each commune by its code

@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 import jinja2
 
+from ..render.filters import make_filters
 from ..render.theme import load_theme, template_loader
 from ..vietnamese import collation_key, format_date, strip_diacritics
 from ..writer import StagedOutput
@@ -93,6 +94,7 @@ def render_portal(province: Province, shared: Shared, figures: list[CommuneFigur
     theme = _theme(province)
     env = jinja2.Environment(loader=template_loader(theme.template_dirs(province.root)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["url"] = make_filters(province.config.portal_url, "vi")["url"]  # the one way a template writes a link
     env.filters["vndate"] = lambda iso: format_date(datetime.fromisoformat(iso), weekday=False) if iso else "—"
     env.filters["fold"] = fold
     config = province.config
@@ -170,7 +172,8 @@ def compliance_chart(figures: list[CommuneFigures]) -> str:
                       f'<text x="{i * 200 + 22}" y="69" font-size="14">{label}: {count}</text>')
         x += w
     summary = "; ".join(f"{label}: {count}" for label, count, _ in parts)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 80" role="img" aria-label="Mức độ đầy đủ: {summary}">'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 80" width="{width}" height="80" role="img" '
+            f'aria-label="Mức độ đầy đủ: {summary}">'
             + "".join(bars + legend) + "</svg>")
 
 
@@ -189,5 +192,5 @@ def activity_chart(figures: list[CommuneFigures]) -> str:
                      f'<text x="{x + bar / 2}" y="{height + 16}" font-size="11" text-anchor="middle">{month[5:]}/{month[2:4]}</text>')
     width = len(monthly) * (bar + gap)
     summary = ", ".join(f"{m}: {c}" for m, c in monthly)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 24}" role="img" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 24}" width="{width}" height="{height + 24}" role="img" '
             f'aria-label="Số bài đăng mỗi tháng: {summary}">' + "".join(items) + "</svg>")

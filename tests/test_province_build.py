@@ -1,0 +1,137 @@
+"""`xaweb build --province` (xaweb/province/build.py) on the fixture province of 24 communes:
+shared content targeted by kind and code, an override, a hidden page, communes without a
+folder, one broken commune that fails alone, shards whose union is the unsharded build,
+and the figures the portal shows, checked against the fixture.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from xaweb.province.build import FIGURES_DIR, PORTAL_DIR, ProvinceOptions, build_province
+from xaweb.vietnamese import VN_TZ
+
+FIXTURE = Path(__file__).parent / "sites" / "province"
+NOW = datetime(2025, 3, 1, 9, 0, tzinfo=VN_TZ)
+BROKEN = "29509"
+
+
+@pytest.fixture
+def province(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURE, tmp_path / "province"))
+
+
+def run(root: Path, out: Path, **options) -> object:
+    return build_province(ProvinceOptions(root, out, now=NOW, jobs=options.pop("jobs", 2), **options))
+
+
+def test_every_commune_is_built_and_the_broken_one_fails_alone(province, tmp_path):
+    result = run(province, tmp_path / "out")
+    assert [o.code for o in result.failed] == [BROKEN]
+    assert [str(p) for p in result.failed[0].problems] == [
+        "communes/29509/content/tin-tuc/loi.md:3: 'date': '2025-31-02' không phải là ngày hợp lệ (cần dạng YYYY-MM-DD hoặc DD/MM/YYYY)"]
+    built = sorted(p.name for p in (tmp_path / "out").iterdir() if p.name.isdigit())
+    assert len(built) == 23 and BROKEN not in built
+    assert (tmp_path / "out" / PORTAL_DIR / "index.html").is_file()
+
+
+def test_shared_content_overrides_hiding_and_targeting(province, tmp_path):
+    out = tmp_path / "out"
+    run(province, out)
+    shared_notice = "thong-bao/lich-tam-ngung-cung-cap-dien-toan-tinh-thang-3/index.html"
+    urban = "thong-bao/huong-dan-cap-phep-xay-dung-trong-do-thi/index.html"
+    islands = "thong-bao/ho-tro-ngu-dan-vung-dao/index.html"
+    procedure = "thu-tuc-hanh-chinh/dang-ky-khai-sinh/index.html"
+    # A commune without a folder: its identity from the list, the shared pages meant for every commune.
+    home = (out / "29503/index.html").read_text(encoding="utf-8")
+    assert "Đông Hải" in home and "Hòa Bình Xanh" in home
+    assert (out / "29503" / shared_notice).is_file() and (out / "29503" / procedure).is_file()
+    assert not (out / "29503" / urban).exists() and not (out / "29503" / islands).exists()
+    assert (out / "29517" / urban).is_file()  # a phường
+    assert (out / "29524" / islands).is_file() and (out / "29523" / islands).is_file()  # named by code
+    # 29501 gives its own page at the shared page's path; 29502 hides it with a draft.
+    assert not (out / "29501" / shared_notice).exists()
+    assert "TAN-AN-OVERRIDE" in (out / "29501/thong-bao/lich-cat-dien-thang-3-tai-xa-tan-an/index.html").read_text(encoding="utf-8")
+    assert not (out / "29502" / shared_notice).exists() and (out / "29502" / procedure).is_file()
+
+
+def test_a_failed_commune_keeps_its_last_good_output(province, tmp_path):
+    out = tmp_path / "out"
+    broken = province / "communes" / BROKEN / "content/tin-tuc/loi.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("2025-31-02", "2025-02-03"), encoding="utf-8")
+    assert run(province, out).failed == []
+    before = (out / BROKEN / "index.html").read_bytes()
+    broken.write_text(broken.read_text(encoding="utf-8").replace("2025-02-03", "2025-02-30"), encoding="utf-8")
+    result = run(province, out, jobs=1)
+    assert [o.code for o in result.failed] == [BROKEN]
+    assert (out / BROKEN / "index.html").read_bytes() == before
+    figures = json.loads((out / FIGURES_DIR / f"{BROKEN}.json").read_text(encoding="utf-8"))
+    assert figures["built"] is False and figures["errors"] == 1
+
+
+def test_an_edit_in_one_commune_rebuilds_that_commune_alone(province, tmp_path):
+    out = tmp_path / "out"
+    run(province, out)
+    page = province / "communes/29501/content/tin-tuc/hop-dan.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
+    result = run(province, out)
+    rendered = {o.code: o.rendered for o in result.outcomes if not o.failed}
+    assert rendered.pop("29501") == 1
+    assert set(rendered.values()) == {0}
+
+
+def test_shards_merged_equal_the_unsharded_build_byte_for_byte(province, tmp_path, snapshot):
+    whole = tmp_path / "whole"
+    run(province, whole)
+    sharded = tmp_path / "sharded"
+    first = run(province, sharded, shard=(1, 2))
+    second = run(province, sharded, shard=(2, 2))
+    assert first.portal is None and second.portal is None
+    assert {o.code for o in first.outcomes}.isdisjoint({o.code for o in second.outcomes})
+    assert len(first.outcomes) + len(second.outcomes) == 24
+    merged = run(province, sharded, merge=True)
+    assert merged.outcomes == [] and merged.portal is not None
+    assert snapshot(sharded) == snapshot(whole)
+
+
+def test_the_figures_match_the_fixture(province, tmp_path):
+    out = tmp_path / "out"
+    result = run(province, out)
+    figures = {f.code: f for f in result.figures}
+    tan_an = figures["29501"]
+    # Its own news (25/2) and its own notice (21/2), the shared procedure: three pages, two of them recent.
+    assert (tan_an.pages, tan_an.recent_posts, tan_an.last_update) == (3, 2, "2025-02-25")
+    assert tan_an.news[0].title == "Họp dân ấp Tân Thạnh"
+    assert tan_an.news[0].url == "https://tanan.hoabinhxanh.gov.vn/tin-tuc/hop-dan-ap-tan-thanh/"
+    assert ("2025-02", 2) in tan_an.monthly
+    # No commune here has every required section: "Giới thiệu" is missing everywhere, with its rule.
+    assert all(any(s.code == "missing-section" and "Giới thiệu" in s.message and s.rule for s in f.sections)
+               for f in result.figures if f.built)
+    assert figures[BROKEN].built is False
+    urban = figures["29517"]
+    assert urban.kind == "phường" and urban.pages == 3
+
+
+def test_the_command_line_exits_1_and_prints_one_line_per_commune_in_ci(province, tmp_path):
+    env = {"CI": "true", "PYTHONIOENCODING": "utf-8"}
+    import os
+    done = subprocess.run([sys.executable, "-m", "xaweb", "build", "--province", str(province), "-o", str(tmp_path / "out"),
+                           "--now", "2025-03-01T09:00", "-j", "2"], capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, **env})
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert sum(line.startswith("[") for line in lines) == 24
+    assert any(line.startswith("[") and "29509 Xã Long Điền: LỖI" in line for line in lines)
+    assert "communes/29509/content/tin-tuc/loi.md:3:" in done.stderr
+    assert "1 xã dựng lỗi (vẫn giữ bản dựng trước): 29509 Xã Long Điền" in done.stderr
+    assert "Đã dựng 23/24 xã" in done.stdout
+    only = subprocess.run([sys.executable, "-m", "xaweb", "build", "--province", str(province), "-o", str(tmp_path / "out"),
+                           "--only", "29501,29517"], capture_output=True, text=True, encoding="utf-8", env={**os.environ, **env})
+    assert only.returncode == 0 and "Đã dựng 2/2 xã" in only.stdout
