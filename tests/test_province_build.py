@@ -60,6 +60,11 @@ def test_shared_content_overrides_hiding_and_targeting(province, tmp_path):
     assert not (out / "29501" / shared_notice).exists()
     assert "TAN-AN-OVERRIDE" in (out / "29501/thong-bao/lich-cat-dien-thang-3-tai-xa-tan-an/index.html").read_text(encoding="utf-8")
     assert not (out / "29502" / shared_notice).exists() and (out / "29502" / procedure).is_file()
+    # The province's theme (theme/) for every commune and the portal, and the way back to the portal.
+    for page in ("29503/index.html", "29501/tin-tuc/index.html", "tinh/index.html"):
+        assert '<link rel="stylesheet" href="/css/tinh.css">' in (out / page).read_text(encoding="utf-8"), page
+    assert (out / "29503/css/tinh.css").is_file() and (out / "tinh/css/tinh.css").is_file()
+    assert '<a href="https://hoabinhxanh.gov.vn/#cac-xa">Các xã, phường, đặc khu khác của tỉnh Hòa Bình Xanh</a>' in home
 
 
 def test_a_failed_commune_keeps_its_last_good_output(province, tmp_path):
@@ -111,6 +116,9 @@ def test_the_figures_match_the_fixture(province, tmp_path):
     assert tan_an.news[0].title == "Họp dân ấp Tân Thạnh"
     assert tan_an.news[0].url == "https://tanan.hoabinhxanh.gov.vn/tin-tuc/hop-dan-ap-tan-thanh/"
     assert ("2025-02", 2) in tan_an.monthly
+    # Its Q&A export: two answers, after 2 and 6 days.
+    assert (tan_an.qa, tan_an.qa_answered, tan_an.qa_median_days) == (True, 2, 4.0)
+    assert not figures["29503"].qa and figures["29503"].qa_answered == 0
     # No commune here has every required section: "Giới thiệu" is missing everywhere, with its rule.
     assert all(any(s.code == "missing-section" and "Giới thiệu" in s.message and s.rule for s in f.sections)
                for f in result.figures if f.built)

@@ -8,8 +8,9 @@ never disagree about what a commune lacks.
 from __future__ import annotations
 
 import json
+import statistics
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..check.site import section_findings
@@ -50,6 +51,9 @@ class CommuneFigures:
     sections: tuple[SectionFinding, ...] = ()
     news: tuple[NewsItem, ...] = ()
     monthly: tuple[tuple[str, int], ...] = ()  # ("2025-03", posts) for the last 12 months
+    qa: bool = False  # the commune takes questions on a Q&A endpoint
+    qa_answered: int = 0  # answers published (the export the build reads holds only those)
+    qa_median_days: float | None = None  # from question to answer, over those answers
 
     @property
     def missing(self) -> int:
@@ -76,14 +80,29 @@ def figures_of(site: Site, code: str, warnings: int, now: datetime) -> CommuneFi
     for p in pages:
         if p.date and (key := p.date.strftime("%Y-%m")) in counts:
             counts[key] += 1
+    answers = [(p.date, _day(p.param.get("qa_asked"))) for p in site.pages if p.source.startswith("qa:") and p.date]
+    waits = [(answered.date() - asked).days for answered, asked in answers if asked]
     return CommuneFigures(
         code=code, name=config.full_name, kind=config.kind, url=config.base_url, built=True,
+        qa=bool(config.qa.endpoint), qa_answered=len(waits), qa_median_days=round(statistics.median(waits), 1) if waits else None,
         pages=len(pages), last_update=max(dates).date().isoformat() if dates else "",
         recent_posts=len(recent), expired=sum(p.expired for p in pages), warnings=warnings,
         sections=tuple(SectionFinding(f.code, f.level, f.message, f.rule) for f in section_findings(site, now)),
         news=tuple(NewsItem(p.title, config.absolute(p.url), p.date.isoformat() if p.date else "") for p in news[:NEWS_PER_COMMUNE]),
         monthly=tuple(counts.items()),
     )
+
+
+def _day(value: object) -> date | None:
+    """A Q&A page's `qa_asked` ("2025-02-14", as the export gives it)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def _months(now: datetime) -> list[str]:

@@ -53,6 +53,7 @@ SORTS = (
     SortKey("bai-moi", "Bài trong 30 ngày", lambda f: f.recent_posts),
     SortKey("thieu", "Chuyên mục bắt buộc còn thiếu", lambda f: -f.missing),
     SortKey("canh-bao", "Cảnh báo khi dựng", lambda f: -f.warnings),
+    SortKey("hoi-dap", "Hỏi đáp đã trả lời", lambda f: -f.qa_answered),
 )
 
 
@@ -104,7 +105,7 @@ def render_portal(province: Province, shared: Shared, figures: list[CommuneFigur
     announcements = sorted((c.page for source, c in shared.pages.items()
                             if c.page.section == ANNOUNCEMENTS and not c.page.draft and not c.page.communes),
                            key=lambda p: (p.date.isoformat() if p.date else "", p.slug), reverse=True)
-    common = {"province": config, "now": now, "totals": totals(figures), "nav": NAV}
+    common = {"province": config, "now": now, "totals": totals(figures), "nav": NAV, "stylesheets": theme.settings.stylesheets}
 
     def page(template: str, path: str, **context: Any) -> tuple[str, bytes]:
         html = env.get_template(f"province/{template}").render(current=path, **common, **context)
@@ -132,7 +133,7 @@ def render_portal(province: Province, shared: Shared, figures: list[CommuneFigur
 NAV = (("/", "Trang chủ"), ("/tin-moi/", "Tin mới các xã"), ("/giam-sat/", "Giám sát, đánh giá"))
 
 CSV_COLUMNS = ("code", "name", "kind", "url", "built", "pages", "last_update", "recent_posts", "expired", "warnings",
-               "errors", "missing_sections")
+               "errors", "missing_sections", "qa_answered", "qa_median_days")
 
 
 def figures_csv(figures: list[CommuneFigures]) -> bytes:
@@ -142,7 +143,8 @@ def figures_csv(figures: list[CommuneFigures]) -> bytes:
     for f in figures:
         missing = "; ".join(s.message for s in f.sections if s.code in ("missing-section", "empty-section"))
         writer.writerow([f.code, f.name, f.kind, f.url, int(f.built), f.pages, f.last_update, f.recent_posts, f.expired,
-                         f.warnings, f.errors, missing])
+                         f.warnings, f.errors, missing, f.qa_answered if f.qa else "",
+                         "" if f.qa_median_days is None else f.qa_median_days])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM: spreadsheets then read it as UTF-8
 
 
