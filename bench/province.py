@@ -89,14 +89,16 @@ def generate(root: Path, communes: int, pages: int) -> None:
     (root / ".done").write_text("ok", encoding="utf-8")
 
 
-def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS in KiB, exit code) of one command under GNU time."""
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in KiB, stdout) of one command under GNU time; a failed build stops the benchmark."""
     started = time.perf_counter()
     done = subprocess.run(["/usr/bin/time", "-v", *cmd], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
                           env={**os.environ, "CI": "true"})
     wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-3000:]}")
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)[1])
-    return wall, rss, done.returncode
+    return wall, rss, done.stdout
 
 
 def main(argv: list[str]) -> int:
@@ -122,14 +124,15 @@ def main(argv: list[str]) -> int:
             shutil.rmtree(out, ignore_errors=True)
             for cache in province.glob("communes/*/.xaweb-cache"):
                 shutil.rmtree(cache)
-            wall, rss, code = timed([*build, "--clean"])
+            wall, rss, _ = timed([*build, "--clean"])
             results["clean"].append((wall, rss))
             timed(build)  # fills the caches
-            wall, rss, code = timed(build)
+            wall, rss, _ = timed(build)
             results["nochange"].append((wall, rss))
             edit_page.write_text(original + f"\n{corpus.EDIT_SENTENCE} ({run})\n", encoding="utf-8")
-            wall, rss, code = timed(build)
+            wall, rss, said = timed(build)
             results["edit"].append((wall, rss))
+            print(f"  one-edit: {said.strip().splitlines()[0]}", file=sys.stderr)
             edit_page.write_text(original, encoding="utf-8")
             codes = sorted(p.name for p in (root / "sites").iterdir())[: args.loop_communes]
             for tool, cmd in (("xaweb loop", lambda c: [*xaweb, "build", str(root / "sites" / c), "-o", str(out / "loop" / c), "--clean"]),

@@ -27,7 +27,7 @@ def site(tmp_path: Path) -> Path:
 
 def served(site: Path) -> tuple[LiveSite, Path]:
     out = site.parent / "serve"
-    result = build(BuildOptions(site, out, now=NOW, force=True, keep_prepared=True))
+    result = build(BuildOptions(site, out, now=NOW, force=True, always_prepare=True))
     assert result.prepared is not None
     return LiveSite.of(result.prepared, out, NOW), out
 

@@ -143,3 +143,18 @@ def test_the_command_line_exits_1_and_prints_one_line_per_commune_in_ci(province
     only = subprocess.run([sys.executable, "-m", "xaweb", "build", "--province", str(province), "-o", str(tmp_path / "out"),
                            "--only", "29501,29517"], capture_output=True, text=True, encoding="utf-8", env={**os.environ, **env})
     assert only.returncode == 0 and "Đã dựng 2/2 xã" in only.stdout
+
+
+def test_a_rebuild_with_nothing_changed_reuses_todays_figures_and_a_new_day_renews_them(province, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = {f.code: f for f in run(province, out).figures}
+    prepared = []
+    import xaweb.province.build as province_build
+    real = province_build.figures_of
+    monkeypatch.setattr(province_build, "figures_of", lambda *a: prepared.append(a[1]) or real(*a))
+    again = run(province, out, jobs=1)
+    assert prepared == [] and {f.code: f for f in again.figures} == first
+    later = build_province(ProvinceOptions(province, out, now=NOW.replace(day=31), jobs=1))
+    assert len(prepared) == 23  # every commune that builds, once, for the new day's figures
+    tan_an = {f.code: f for f in later.figures}["29501"]
+    assert tan_an.as_of == "2025-03-31" and tan_an.recent_posts == 0  # its posts of February are now older than 30 days

@@ -51,7 +51,7 @@ class BuildOptions:
     cache: bool = True  # False: ignore and do not write .xaweb-cache (a clean build)
     offline: bool = False  # True: no network; sources come from their last good copies
     force: bool = False  # True: replace an output folder that xaweb did not write
-    keep_prepared: bool = False  # True (serve): prepare even when no input changed, and return what was prepared
+    always_prepare: bool = False  # True (serve): prepare even when no input changed, so that `prepared` is set
     layer: Layer | None = None  # a commune of a province: its merged config and the shared content (province/)
 
 
@@ -67,7 +67,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     qa_pages: int = 0  # pages made from the Q&A endpoint's export (not counted in `pages`)
     cache_reset: bool = False  # the cache file was damaged and has been made anew
-    prepared: Prepared | None = None  # with `keep_prepared`
+    prepared: Prepared | None = None  # what was prepared; None when no input changed (unless `always_prepare`)
 
 
 class _Timer:
@@ -142,7 +142,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
                                  [*fetched.digests, ("qa", digest(inputs.qa_export.raw))])
     existing = _files_in(out_dir)  # a file removed by hand is written again
     last = cache.last_build() if cache is not None and existing else None
-    if (last and not options.keep_prepared and last.inputs == inputs_stamp and (not last.next_expiry or now < datetime.fromisoformat(last.next_expiry))
+    if (last and not options.always_prepare and last.inputs == inputs_stamp and (not last.next_expiry or now < datetime.fromisoformat(last.next_expiry))
             and len(existing) == last.summary.files):
         problems.extend(last.summary.warnings)
         problems.raise_if_errors(strict=options.strict)
@@ -225,5 +225,5 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
         timings=timer.timings,
         qa_pages=len(qa_sources),
         cache_reset=cache is not None and cache.was_damaged,
-        prepared=prepared if options.keep_prepared else None,
+        prepared=prepared,
     )

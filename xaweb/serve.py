@@ -193,7 +193,7 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[
         try:
             # Its own folder: force. Always prepared, to keep in memory.
             result: BuildResult = build(BuildOptions(site_dir, out_dir, drafts=drafts, now=now, offline=offline, force=True,
-                                                     keep_prepared=True))
+                                                     always_prepare=True))
         except BuildError as exc:
             live = None
             text = "\n".join(map(str, exc.problems))

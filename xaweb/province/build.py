@@ -13,6 +13,7 @@ the output folder: the union of the shards is the unsharded build, byte for byte
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import time
@@ -113,11 +114,14 @@ def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
     province, shared, options, out_root, now, fetched, _sources_for = _state
     started = time.perf_counter()
     figures_path = out_root / FIGURES_DIR / f"{commune.code}.json"
+    stored = _stored_figures(figures_path, now)
     try:
         layer = commune_layer(province, commune, shared, fetched, _sources_for)
-        result: BuildResult = build(BuildOptions(
-            province.commune_dir(commune), out_root / commune.code, strict=options.strict, now=now, jobs=1,
-            cache=options.cache, offline=options.offline, keep_prepared=True, layer=layer))
+        commune_options = BuildOptions(province.commune_dir(commune), out_root / commune.code, strict=options.strict, now=now,
+                                       jobs=1, cache=options.cache, offline=options.offline, layer=layer)
+        result: BuildResult = build(commune_options)
+        if result.prepared is None and stored is None:  # nothing changed, but today's figures are still to be made
+            result = build(replace(commune_options, always_prepare=True))
     except BuildError as exc:
         outcome = CommuneOutcome(commune.code, commune.full_name, [_shown(commune, p) for p in exc.problems], True,
                                  time.perf_counter() - started)
@@ -125,12 +129,25 @@ def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
                                  errors=sum(p.level == "error" for p in exc.problems))
         _write(figures_path, dumps(figures))
         return outcome, figures
-    assert result.prepared is not None
-    figures = figures_of(result.prepared.site, commune.code, len(result.warnings), now)
-    _write(figures_path, dumps(figures))
+    if result.prepared is not None:
+        figures = figures_of(result.prepared.site, commune.code, len(result.warnings), now)
+        _write(figures_path, dumps(figures))
+    else:
+        assert stored is not None
+        figures = stored
     outcome = CommuneOutcome(commune.code, commune.full_name, [_shown(commune, p) for p in result.warnings], False,
                              time.perf_counter() - started, result.rendered, result.pages)
     return outcome, figures
+
+
+def _stored_figures(path: Path, now: datetime) -> CommuneFigures | None:
+    """The figures the commune's last build left, if they were made today and from a good build: while
+    its inputs do not change, only the date moves them (posts of the last 30 days, stale sections)."""
+    try:
+        figures = CommuneFigures.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+    return figures if figures.built and figures.as_of == now.date().isoformat() else None
 
 
 def province_sources(province: Province) -> SiteConfig | None:
@@ -210,8 +227,6 @@ def _run(communes: list[Commune], jobs: int, state: tuple):
 
 def read_figures(out_root: Path, province: Province) -> list[CommuneFigures]:
     """Every commune's figures as its last build left them; a commune never built shows as not built."""
-    import json
-
     out = []
     for commune in sorted(province.communes, key=lambda c: c.code):
         path = out_root / FIGURES_DIR / f"{commune.code}.json"

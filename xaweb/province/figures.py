@@ -42,6 +42,7 @@ class CommuneFigures:
     kind: str
     url: str
     built: bool  # False: the build failed; the figures below are of nothing
+    as_of: str = ""  # ISO date of the build that made them
     pages: int = 0
     last_update: str = ""  # ISO date of the newest page
     recent_posts: int = 0  # pages dated in the last RECENT_DAYS days
@@ -83,7 +84,7 @@ def figures_of(site: Site, code: str, warnings: int, now: datetime) -> CommuneFi
     answers = [(p.date, _day(p.param.get("qa_asked"))) for p in site.pages if p.source.startswith("qa:") and p.date]
     waits = [(answered.date() - asked).days for answered, asked in answers if asked]
     return CommuneFigures(
-        code=code, name=config.full_name, kind=config.kind, url=config.base_url, built=True,
+        code=code, name=config.full_name, kind=config.kind, url=config.base_url, built=True, as_of=now.date().isoformat(),
         qa=bool(config.qa.endpoint), qa_answered=len(waits), qa_median_days=round(statistics.median(waits), 1) if waits else None,
         pages=len(pages), last_update=max(dates).date().isoformat() if dates else "",
         recent_posts=len(recent), expired=sum(p.expired for p in pages), warnings=warnings,
