@@ -158,3 +158,20 @@ def test_a_rebuild_with_nothing_changed_reuses_todays_figures_and_a_new_day_rene
     assert len(prepared) == 23  # every commune that builds, once, for the new day's figures
     tan_an = {f.code: f for f in later.figures}["29501"]
     assert tan_an.as_of == "2025-03-31" and tan_an.recent_posts == 0  # its posts of February are now older than 30 days
+
+
+def test_communes_under_one_domain_share_compiled_templates_but_not_their_addresses(province, tmp_path):
+    # Hosting by path: each commune's links start with its own path, although the templates are compiled once.
+    rows = (province / "communes.csv").read_text(encoding="utf-8-sig").splitlines()
+    paths = {"29501": "/tan-an/", "29502": "/hoa-loi/"}
+    lines = [rows[0] + ",path"] + [row + "," + paths.get(row.split(",")[0], f"/xa-{row.split(',')[0]}/") for row in rows[1:]]
+    (province / "communes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run(province, out, jobs=1)
+    compiled = list((province / ".xaweb-cache" / "templates").glob("*-vi.cache"))
+    assert compiled and not list((province / "communes/29501/.xaweb-cache/templates").glob("*.cache"))
+    for code, path in paths.items():
+        page = (out / code / "index.html").read_text(encoding="utf-8")
+        assert f'href="{path}css/xaweb.css"' in page and f'<link rel="canonical" href="https://hoabinhxanh.gov.vn{path}">' in page
+        other = next(p for c, p in paths.items() if c != code)
+        assert f'"{other}' not in page

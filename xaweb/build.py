@@ -183,7 +183,8 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
         photos = image_jobs(site.images, [o for o in dirty if KINDS[o.kind].derived], files.static)
 
         written = set()
-        compiled = cache.dir / COMPILED_DIR if cache is not None else None
+        layer = options.layer
+        compiled = layer.compiled_dir if layer and layer.compiled_dir else cache.dir / COMPILED_DIR if cache is not None else None
         for path, render_problems in render_many(site, template_dirs, site_dir, staged, pages_dirty, jobs,
                                                  counter(progress, "render", len(pages_dirty)), compiled, bodies):
             problems.extend(render_problems)

@@ -82,6 +82,7 @@ class Layer:
     preparsed: Mapping[str, CachedPage] = field(default_factory=dict)  # the shared pages, parsed once for all
     fetched: FetchReport | None = None  # the province's source feeds, fetched once: used when the commune's are the same
     fetched_sources: tuple[Source, ...] = ()
+    compiled_dir: Path | None = None  # the province's compiled templates, shared by every commune (even in a clean build)
 
 
 def gather(site_dir: Path, problems: Problems, offline: bool = False, lap: Callable[[str], None] = lambda stage: None,

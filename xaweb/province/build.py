@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -23,14 +25,17 @@ from pathlib import Path
 from typing import Callable
 
 from ..build import BuildOptions, BuildResult, build
+from ..cache import COMPILED_DIR
 from ..config import SiteConfig, Source, config_from, merge_layers
 from ..errors import BuildError, Problem
+from ..paths import CACHE_DIR
 from ..sources.fetch import FetchReport, FetchSettings, fetch_sources
 from ..vietnamese import VN_TZ
 from ..writer import TMP_SUFFIX
 from .commune import Shared, commune_layer, load_shared
 from .figures import CommuneFigures, dumps, figures_of
-from .load import COMMUNES_DIR, Commune, Province, load_province
+from .commune import STATIC_DIR
+from .load import COMMUNES_DIR, SHARED_DIR, THEME_DIR, Commune, Province, from_province, load_province
 
 DEFAULT_OUTPUT = "public"
 FIGURES_DIR = ".figures"  # in the output folder: one JSON per commune, for the portal and for merging shards
@@ -93,7 +98,7 @@ def select(communes: list[Commune], only: tuple[str, ...], shard: tuple[int, int
 
 # --- one commune, in a worker --------------------------------------------------------------
 
-_state: tuple[Province, Shared, ProvinceOptions, Path, datetime, FetchReport | None, tuple[Source, ...]] | None = None
+_state: tuple[Province, Shared, ProvinceOptions, Path, datetime, FetchReport | None, tuple[Source, ...], Path] | None = None
 
 
 def _init(state: tuple | None = None) -> None:
@@ -102,28 +107,21 @@ def _init(state: tuple | None = None) -> None:
         _state = state
 
 
-def _shown(commune: Commune, problem: Problem) -> Problem:
-    """Paths as the province team finds them: from the province folder."""
-    if problem.path.startswith(("shared/", "province.yaml", "communes.csv", "/")) or not problem.path:
-        return problem
-    return replace(problem, path=f"{COMMUNES_DIR}/{commune.code}/{problem.path}")
-
-
 def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
     assert _state is not None
-    province, shared, options, out_root, now, fetched, _sources_for = _state
+    province, shared, options, out_root, now, fetched, sources_for, compiled = _state
     started = time.perf_counter()
     figures_path = out_root / FIGURES_DIR / f"{commune.code}.json"
     stored = _stored_figures(figures_path, now)
     try:
-        layer = commune_layer(province, commune, shared, fetched, _sources_for)
+        layer = commune_layer(province, commune, shared, fetched, sources_for, compiled)
         commune_options = BuildOptions(province.commune_dir(commune), out_root / commune.code, strict=options.strict, now=now,
                                        jobs=1, cache=options.cache, offline=options.offline, layer=layer)
         result: BuildResult = build(commune_options)
         if result.prepared is None and stored is None:  # nothing changed, but today's figures are still to be made
             result = build(replace(commune_options, always_prepare=True))
     except BuildError as exc:
-        outcome = CommuneOutcome(commune.code, commune.full_name, [_shown(commune, p) for p in exc.problems], True,
+        outcome = CommuneOutcome(commune.code, commune.full_name, [from_province(commune, p) for p in exc.problems], True,
                                  time.perf_counter() - started)
         figures = CommuneFigures(commune.code, commune.full_name, commune.kind, "", built=False,
                                  errors=sum(p.level == "error" for p in exc.problems))
@@ -135,7 +133,7 @@ def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
     else:
         assert stored is not None
         figures = stored
-    outcome = CommuneOutcome(commune.code, commune.full_name, [_shown(commune, p) for p in result.warnings], False,
+    outcome = CommuneOutcome(commune.code, commune.full_name, [from_province(commune, p) for p in result.warnings], False,
                              time.perf_counter() - started, result.rendered, result.pages)
     return outcome, figures
 
@@ -175,7 +173,7 @@ def build_province(options: ProvinceOptions, report: Callable[[int, int, Commune
     started = time.perf_counter()
     province = load_province(options.root)
     out_root = (options.out_dir or province.root / DEFAULT_OUTPUT).resolve()
-    if province.root in out_root.parents and out_root.relative_to(province.root).parts[0] in ("shared", "theme", COMMUNES_DIR, "static"):
+    if province.root in out_root.parents and out_root.relative_to(province.root).parts[0] in (SHARED_DIR, THEME_DIR, COMMUNES_DIR, STATIC_DIR):
         raise BuildError([Problem("", None, f"thư mục đầu ra {out_root} không được nằm trong mã nguồn của tỉnh")])
     now = options.now or datetime.now(VN_TZ)
     shared = load_shared(province)
@@ -191,17 +189,24 @@ def build_province(options: ProvinceOptions, report: Callable[[int, int, Commune
         if defaults is not None:  # once for the province, not once per commune
             fetched = fetch_sources(defaults.sources, province.root, FetchSettings.from_config(defaults.source_settings), options.offline)
             province_problems += fetched.problems
-        state = (province, shared, options, out_root, now, fetched, defaults.sources if defaults else ())
+        # Templates are compiled once for the whole province (a clean build compiles them into a folder of its own).
+        compiled = province.root / CACHE_DIR / COMPILED_DIR if options.cache else Path(tempfile.mkdtemp(prefix="xaweb-templates-"))
+        compiled.mkdir(parents=True, exist_ok=True)
+        state = (province, shared, options, out_root, now, fetched, defaults.sources if defaults else (), compiled)
         out_root.mkdir(parents=True, exist_ok=True)
         jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(communes)))
-        for outcome, _ in _run(communes, jobs, state):
-            outcomes.append(outcome)
-            report(len(outcomes), len(communes), outcome)
-        _state = None
+        try:
+            for outcome, _ in _run(communes, jobs, state):
+                outcomes.append(outcome)
+                report(len(outcomes), len(communes), outcome)
+        finally:
+            _state = None
+            if not options.cache:
+                shutil.rmtree(compiled, ignore_errors=True)
         outcomes.sort(key=lambda o: o.code)
     portal = None
     figures: list[CommuneFigures] = []
-    if options.merge or not (options.shard or options.only):
+    if not options.shard:  # a shard's communes are only part of the province: --merge makes the portal
         figures = read_figures(out_root, province)
         portal = write_portal(province, shared, figures, out_root / PORTAL_DIR, now)
     return ProvinceResult(out_root, outcomes, province_problems, portal, time.perf_counter() - started, figures)

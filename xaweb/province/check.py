@@ -18,7 +18,7 @@ from ..errors import BuildError
 from ..vietnamese import VN_TZ
 from .build import select
 from .commune import commune_layer, load_shared
-from .load import COMMUNES_DIR, Commune, load_province
+from .load import from_province, load_province
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,6 @@ class CommuneReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "commune": self.name, **self.report.to_json()}
-
-
-def _shown(commune: Commune, finding: Finding) -> Finding:
-    if finding.path.startswith(("shared/", "/")) or not finding.path:
-        return finding
-    return replace(finding, path=f"{COMMUNES_DIR}/{commune.code}/{finding.path}")
 
 
 def check_province(root: Path, options: CheckOptions, only: tuple[str, ...] = (),
@@ -53,7 +47,7 @@ def check_province(root: Path, options: CheckOptions, only: tuple[str, ...] = ()
         except BuildError as exc:  # its own site.yaml
             findings = tuple(Finding(p.path, p.line, p.level, p.code or "build", p.message) for p in exc.problems)
             report = Report(str(site_dir), commune.full_name, commune.code, options.now or datetime.now(VN_TZ), 0, findings)
-        report = replace(report, findings=tuple(_shown(commune, f) for f in report.findings))
+        report = replace(report, findings=tuple(from_province(commune, f) for f in report.findings))
         reports.append(CommuneReport(commune.code, commune.full_name, report))
         progress(i, len(communes))
     return reports

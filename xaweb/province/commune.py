@@ -11,6 +11,7 @@ parsed once, here, for all communes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..cache import CachedPage, listing_of
@@ -145,7 +146,7 @@ def _own_settings(province: Province, commune: Commune) -> tuple[dict[str, Any],
 
 
 def commune_layer(province: Province, commune: Commune, shared: Shared, fetched: FetchReport | None,
-                  fetched_for: tuple[Source, ...] = ()) -> Layer:
+                  fetched_for: tuple[Source, ...] = (), compiled_dir: Path | None = None) -> Layer:
     static = province.root / STATIC_DIR
     return Layer(commune_config(province, commune), shared.for_commune(commune), SHARED_DIR,
-                 (static,) if static.is_dir() else (), shared.pages, fetched, fetched_for)
+                 (static,) if static.is_dir() else (), shared.pages, fetched, fetched_for, compiled_dir)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from ..check.model import Finding
 from ..config import doc, layer_problems, typed
 from ..content.parse import COMMUNE_KINDS
 from ..errors import BuildError, Problem, did_you_mean
@@ -68,6 +69,17 @@ class Commune:
     @property
     def full_name(self) -> str:
         return f"{self.kind[:1].upper()}{self.kind[1:]} {self.name}"
+
+
+Located = TypeVar("Located", Problem, Finding)
+
+
+def from_province(commune: Commune, item: Located) -> Located:
+    """A problem or finding with its path as the province team finds it: from the province folder
+    (`communes/29509/content/…`); the shared content's and the province's own files already are."""
+    if item.path.startswith((f"{SHARED_DIR}/", PROVINCE_FILE, COMMUNES_FILE, "/")) or not item.path:
+        return item
+    return replace(item, path=f"{COMMUNES_DIR}/{commune.code}/{item.path}")
 
 
 @dataclass

@@ -7,12 +7,11 @@ the template loader (and Jinja's bytecode cache, when the build keeps one).
 
 from __future__ import annotations
 
-import hashlib
 import traceback
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
 
@@ -51,6 +50,17 @@ def default_menu(site: Site, home_title: str) -> tuple[MenuItem, ...]:
     return (MenuItem(home_title, Url("/")),) + tuple(item(s) for s in site.top_sections if s.info.in_menu)
 
 
+SITE_FILTERS = ("url", "absurl")  # filters whose result depends on the site's address
+
+
+def _at_render(f: Callable[[str], str]) -> Callable[..., str]:
+    """The filter `f`, evaluated when a page is rendered: Jinja never folds a context filter into compiled code."""
+    @jinja2.pass_context
+    def at_render(_context: Any, value: str) -> str:
+        return f(value)
+    return at_render
+
+
 class Renderer:
     def __init__(self, site: Site, template_dirs: list[Path], site_dir: Path, compiled_dir: Path | None = None,
                  bodies: Mapping[str, str] | None = None):
@@ -76,6 +86,8 @@ class Renderer:
         )
         self.filters = make_filters(self.config.base_url, lang)
         self.env.filters.update(self.filters)
+        for name in SITE_FILTERS:
+            self.env.filters[name] = _at_render(self.filters[name])
         self.pictures = Pictures(site.images, self.filters["url"], base_path=self.filters["url"]("/")[:-1])
         self.env.globals.update(
             picture=self.pictures.picture,
@@ -91,12 +103,13 @@ class Renderer:
 
     def _bytecode_cache(self, compiled_dir: Path | None, lang: str) -> jinja2.BytecodeCache | None:
         """Compiled templates kept between builds (keyed by their source's checksum): every build and worker
-        would otherwise compile them again. Jinja folds filters applied to constants (`'/css/a.css' | url`)
-        into the compiled code, so the files are also keyed by what the filters depend on."""
+        would otherwise compile them again. Jinja folds filters applied to constants into the compiled code;
+        the ones that depend on the site's address (SITE_FILTERS) are kept from it, so compiled templates
+        hold nothing of one site and every commune of a province shares them. Language-dependent filters
+        (dates) still fold: the files are keyed by language."""
         if compiled_dir is None:
             return None
-        key = hashlib.blake2b(f"{self.config.base_url}\n{lang}".encode("utf-8"), digest_size=8).hexdigest()
-        return jinja2.FileSystemBytecodeCache(str(compiled_dir), pattern=f"%s-{key}.cache")
+        return jinja2.FileSystemBytecodeCache(str(compiled_dir), pattern=f"%s-{lang}.cache")
 
     # --- entry point ---------------------------------------------------------
 
