@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Protocol
 from .content.model import ImageInfo, ImageVariant
 from .discover import stamp_of
 from .errors import Problem
+from .writer import replace_file
 
 if TYPE_CHECKING:  # Pillow is imported where it is used: a build without photos never loads it
     from PIL import Image
@@ -225,7 +225,7 @@ def derive(job: ImageJob, staging: Path, cache_dir: Path | None) -> list[tuple[s
         for i, blob in zip(missing, made):
             found[i] = blob
             if cache_dir is not None:
-                _write_atomic(cache_dir / names[i], blob)
+                replace_file(cache_dir / names[i], blob)
     results: list[tuple[str, list[Problem]]] = []
     for i, (path, *_rest) in enumerate(job.outputs):
         target = staging / path
@@ -235,8 +235,3 @@ def derive(job: ImageJob, staging: Path, cache_dir: Path | None) -> list[tuple[s
     return results
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

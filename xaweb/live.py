@@ -30,7 +30,7 @@ import markdown
 from .cache import COMPILED_DIR, BuildCache, listing_of
 from .content.assemble import next_expiry
 from .content.markup import make_markdown
-from .content.model import Page, SectionInfo
+from .content.model import ROOT_SECTION, Page, SectionInfo
 from .content.parse import PageError, parse_page
 from .discover import SourceFile, read_source
 from .errors import Problem
@@ -40,7 +40,7 @@ from .render.kinds import KINDS
 from .render.plan import Output
 from .render.renderer import Renderer, RenderError
 from .sources.merge import next_change
-from .writer import TMP_SUFFIX
+from .writer import replace_file
 
 
 @dataclass
@@ -62,8 +62,7 @@ class LiveSite:
             for source in KINDS[out.kind].bodies(site, out):
                 readers.setdefault(source, []).append(out)
         infos = prepared.parsed.infos
-        root = SectionInfo(path="", source=None, title="")
-        files = {_key(source.os_path): (source, infos.get(section, root)) for source, section in inputs.files.pages}
+        files = {_key(source.os_path): (source, infos.get(section, ROOT_SECTION)) for source, section in inputs.files.pages}
         compiled = inputs.site_dir / CACHE_DIR / COMPILED_DIR
         renderer = Renderer(site, inputs.template_dirs, inputs.site_dir, compiled if compiled.is_dir() else None)
         pages = site.pages + site.root_pages
@@ -112,16 +111,9 @@ class LiveSite:
         except RenderError:
             return None  # the build reports it, with its file and line
         for path, data in rendered.items():
-            _replace(self.out_dir / path, data)
+            replace_file(self.out_dir / path, data)
         return len(rendered)
 
 
 def _key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
-
-
-def _replace(target: Path, data: bytes) -> None:
-    """Write a file whole: a request at the same moment gets the old bytes or the new, never half."""
-    tmp = target.with_name(target.name + TMP_SUFFIX)
-    tmp.write_bytes(data)
-    os.replace(tmp, target)

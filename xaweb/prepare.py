@@ -19,7 +19,7 @@ from .cache import BuildCache, CachedPage, FileStamp
 from .config import SiteConfig, Source, load_config
 from .content.assemble import assemble_site
 from .content.markup import make_markdown
-from .content.model import Page, SectionInfo, Site, ThemeSettings
+from .content.model import ROOT_SECTION, Page, SectionInfo, Site, ThemeSettings
 from .content.parse import PageError, parse_section
 from .content.qa_pages import QaSource, build_sources, parse_sources
 from .digests import digest
@@ -155,14 +155,13 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
         except PageError as exc:
             problems.extend(exc.problems)
 
-    root = SectionInfo(path="", source=None, title="")
     cached = cache.pages() if cache else {}
     known = cache.file_hashes() if cache else {}
     parsed = Parsed(infos, home_intro, [], {}, {}, set())
     todo = []
     fresh: list[tuple[str, Page, list[Problem]]] = []
     for source, section in files.pages:
-        info = infos.get(section, root)
+        info = infos.get(section, ROOT_SECTION)
         known_file = known.get(source.path)
         if known_file and known_file.stamp == source.stamp:
             source_hash, text = known_file.hash, None  # unchanged since the last build: not even read

@@ -19,6 +19,7 @@ import errno
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Protocol
 
@@ -47,6 +48,20 @@ class MemoryOutput:
 
     def write(self, rel_path: str, data: bytes) -> None:
         self.files[rel_path] = data
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write one file whole: a reader at the same moment, or a kill, sees the old bytes or the new, never half.
+    The temporary name is unique, so processes writing the same folder never share one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def foreign_output(target: Path) -> bool:

@@ -131,6 +131,9 @@ class SectionInfo:
     in_menu: bool = True
 
 
+ROOT_SECTION = SectionInfo(path="", source=None, title="")  # pages outside any section folder
+
+
 @dataclass(frozen=True)
 class Section:
     info: SectionInfo

@@ -31,7 +31,7 @@ from ..errors import BuildError, Problem
 from ..paths import CACHE_DIR
 from ..sources.fetch import FetchReport, FetchSettings, fetch_sources
 from ..vietnamese import VN_TZ
-from ..writer import TMP_SUFFIX
+from ..writer import replace_file
 from .commune import Shared, commune_layer, load_shared
 from .figures import CommuneFigures, dumps, figures_of
 from .commune import STATIC_DIR
@@ -125,11 +125,11 @@ def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
                                  time.perf_counter() - started)
         figures = CommuneFigures(commune.code, commune.full_name, commune.kind, "", built=False,
                                  errors=sum(p.level == "error" for p in exc.problems))
-        _write(figures_path, dumps(figures))
+        replace_file(figures_path, dumps(figures).encode("utf-8"))
         return outcome, figures
     if result.prepared is not None:
         figures = figures_of(result.prepared.site, commune.code, len(result.warnings), now)
-        _write(figures_path, dumps(figures))
+        replace_file(figures_path, dumps(figures).encode("utf-8"))
     else:
         assert stored is not None
         figures = stored
@@ -153,13 +153,6 @@ def province_sources(province: Province) -> SiteConfig | None:
     if not province.defaults.get("sources"):
         return None
     return config_from(merge_layers(province.defaults, {"name": "-", "province": province.config.name}), province.defaults_finder)
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + TMP_SUFFIX)
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 # --- the whole province ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 from ..cache import CachedPage, listing_of
 from ..config import CONFIG_FILE, SiteConfig, Source, config_from, default_base_url, layer_problems, merge_layers
 from ..content.markup import make_markdown
-from ..content.model import SectionInfo
+from ..content.model import ROOT_SECTION, SectionInfo
 from ..content.parse import PageError, parse_page, parse_section
 from ..digests import digest
 from ..discover import SiteFiles, discover, read_source
@@ -69,13 +69,12 @@ def load_shared(province: Province) -> Shared:
         except PageError as exc:
             problems += exc.problems
             infos[path] = parse_section(None, None, path, md)
-    root = SectionInfo(path="", source=None, title="")
     pages: dict[str, CachedPage] = {}
     for source, section in files.pages:
         text = read_source(source, problems)
         if text is None:
             continue
-        info = infos.get(section, root)
+        info = infos.get(section, ROOT_SECTION)
         try:
             page, page_problems = parse_page(text, source.path, info, md)
         except PageError as exc:

@@ -23,10 +23,8 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import os
 import socket
 import ssl
-import tempfile
 import threading
 import time
 import urllib.request
@@ -42,6 +40,7 @@ from .. import __version__
 from ..config import CONFIG_FILE, Source, SourceSettings
 from ..errors import Problem
 from ..paths import CACHE_DIR, within
+from ..writer import replace_file
 from ..vietnamese import VN_TZ, slugify
 from .adapters import MAX_ENTRIES, parse_document
 from .merge import is_url
@@ -308,23 +307,12 @@ class SourceCache:
         names = {}
         for link, body in linked.items():
             names[link] = f"{key}.{hashlib.blake2b(link.encode('utf-8'), digest_size=5).hexdigest()}.linked"
-            _write_atomic(self.dir / names[link], body)
-        _write_atomic(self.dir / f"{key}.data", data)
+            replace_file(self.dir / names[link], body)
+        replace_file(self.dir / f"{key}.data", data)
         fetched = datetime.now(VN_TZ).isoformat(timespec="seconds")
         meta = {"url": url, "base": response.url, "etag": response.etag, "last_modified": response.last_modified, "fetched": fetched, "linked": names}
-        _write_atomic(self.dir / f"{key}.json", json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
+        replace_file(self.dir / f"{key}.json", json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
         return fetched
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- one source ---------------------------------------------------------------------
