@@ -68,6 +68,8 @@ class BuildResult:
     qa_pages: int = 0  # pages made from the Q&A endpoint's export (not counted in `pages`)
     cache_reset: bool = False  # the cache file was damaged and has been made anew
     prepared: Prepared | None = None  # what was prepared; None when no input changed (unless `always_prepare`)
+    until: str = ""  # ISO: the moment time alone changes the output ("" never, or no cache)
+    files: int = 0  # files in the output folder, generated and static (with a cache)
 
 
 class _Timer:
@@ -147,7 +149,8 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
         problems.extend(last.summary.warnings)
         problems.raise_if_errors(strict=options.strict)
         timer.lap("parse")
-        return BuildResult(out_dir, last.summary.pages, 0, last.summary.outputs, 0, 0, problems.warnings, timer.timings, len(qa_sources))
+        return BuildResult(out_dir, last.summary.pages, 0, last.summary.outputs, 0, 0, problems.warnings, timer.timings, len(qa_sources),
+                           until=last.next_expiry, files=last.summary.files)
 
     prepared = prepare(inputs, now, problems, drafts=options.drafts, cache=cache, jobs=jobs, progress=progress)
     parsed, site, outputs, merged = prepared.parsed, prepared.site, prepared.outputs, prepared.merged
@@ -206,14 +209,16 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
     except BaseException:
         staged.discard()
         raise
+    until, files_written = "", 0
     if cache is not None:
         cache.store_outputs(current, static_stamps, template_facts)
         expiry = min(filter(None, [next_expiry(site.pages + site.root_pages, now), next_change(merged, config.sources, now)]), default=None)
+        until = expiry.isoformat() if expiry else ""
         files_written = len(set(current) | {url[1:] for url in files.static})
         # Fetch warnings are of this run only; the next one reports its own.
         warnings = [w for w in problems.warnings if w not in inputs.network_problems]
         summary = Summary(len(site.pages) + len(site.root_pages) - len(qa_sources), len(outputs), warnings, files_written)
-        cache.store_build(LastBuild(inputs_stamp, expiry.isoformat() if expiry else "", summary))
+        cache.store_build(LastBuild(inputs_stamp, until, summary))
     timer.lap("write")
     return BuildResult(
         out_dir=out_dir,
@@ -227,4 +232,6 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
         qa_pages=len(qa_sources),
         cache_reset=cache is not None and cache.was_damaged,
         prepared=prepared,
+        until=until,
+        files=files_written,
     )

@@ -133,6 +133,24 @@ def walk_files(root: Path, within: Path | None = None, refused: list[Refused] | 
         yield from walk(str(root), "", real, frozenset({real}))
 
 
+def count_files(root: Path) -> int:
+    """How many visible files `walk_files(root)` lists (links not followed): unsorted, for a quick check."""
+    count, folders = 0, [str(root)]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:
+                if _visible(entry.name):
+                    if entry.is_dir():
+                        folders.append(entry.path)
+                    else:
+                        count += 1
+    return count
+
+
 def _owner(folder: Path, site_dir: Path) -> Path:
     """The folder no link under `folder` may leave: the site, or the theme the folder belongs to."""
     return site_dir if inside(str(folder), str(site_dir)) else Path(os.path.realpath(folder.parent))

@@ -29,9 +29,11 @@ from ..cache import COMPILED_DIR
 from ..config import SiteConfig, Source, config_from, merge_layers
 from ..errors import BuildError, Problem
 from ..paths import CACHE_DIR
+from ..render.theme import load_theme
 from ..sources.fetch import FetchReport, FetchSettings, fetch_sources
 from ..vietnamese import VN_TZ
 from ..writer import replace_file
+from . import reuse
 from .commune import Shared, commune_layer, load_shared
 from .figures import CommuneFigures, dumps, figures_of
 from .commune import STATIC_DIR
@@ -98,10 +100,26 @@ def select(communes: list[Commune], only: tuple[str, ...], shard: tuple[int, int
 
 # --- one commune, in a worker --------------------------------------------------------------
 
-_state: tuple[Province, Shared, ProvinceOptions, Path, datetime, FetchReport | None, tuple[Source, ...], Path] | None = None
+@dataclass
+class _Run:
+    """What every commune build of one run shares (a worker gets it when forked, or pickled)."""
+
+    province: Province
+    shared: Shared
+    options: ProvinceOptions
+    out_root: Path
+    now: datetime
+    fetched: FetchReport | None
+    fetched_for: tuple[Source, ...]  # the sources `fetched` holds
+    compiled: Path
+    stamp: str  # reuse.province_stamp
+    memo: dict[str, str] = field(default_factory=dict)  # folder stamps, per worker
 
 
-def _init(state: tuple | None = None) -> None:
+_state: _Run | None = None
+
+
+def _init(state: _Run | None = None) -> None:
     global _state
     if state is not None:
         _state = state
@@ -109,18 +127,27 @@ def _init(state: tuple | None = None) -> None:
 
 def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
     assert _state is not None
-    province, shared, options, out_root, now, fetched, sources_for, compiled = _state
+    run = _state
+    province, options, now = run.province, run.options, run.now
     started = time.perf_counter()
-    figures_path = out_root / FIGURES_DIR / f"{commune.code}.json"
+    out_dir = run.out_root / commune.code
+    figures_path = run.out_root / FIGURES_DIR / f"{commune.code}.json"
     stored = _stored_figures(figures_path, now)
+    if stored is not None and options.cache:
+        record = reuse.unchanged(run.stamp, province, commune, out_dir, now, run.memo)
+        if record is not None:
+            return CommuneOutcome(commune.code, commune.full_name, list(record.warnings), False, time.perf_counter() - started,
+                                  0, stored.pages), stored
+    own = reuse.own_stamp(province, commune)
     try:
-        layer = commune_layer(province, commune, shared, fetched, sources_for, compiled)
-        commune_options = BuildOptions(province.commune_dir(commune), out_root / commune.code, strict=options.strict, now=now,
+        layer = commune_layer(province, commune, run.shared, run.fetched, run.fetched_for, run.compiled)
+        commune_options = BuildOptions(province.commune_dir(commune), out_dir, strict=options.strict, now=now,
                                        jobs=1, cache=options.cache, offline=options.offline, layer=layer)
         result: BuildResult = build(commune_options)
         if result.prepared is None and stored is None:  # nothing changed, but today's figures are still to be made
             result = build(replace(commune_options, always_prepare=True))
     except BuildError as exc:
+        reuse.forget(province, commune)
         outcome = CommuneOutcome(commune.code, commune.full_name, [from_province(commune, p) for p in exc.problems], True,
                                  time.perf_counter() - started)
         figures = CommuneFigures(commune.code, commune.full_name, commune.kind, "", built=False,
@@ -133,8 +160,16 @@ def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
     else:
         assert stored is not None
         figures = stored
-    outcome = CommuneOutcome(commune.code, commune.full_name, [from_province(commune, p) for p in result.warnings], False,
-                             time.perf_counter() - started, result.rendered, result.pages)
+    warnings = [from_province(commune, p) for p in result.warnings]
+    if options.cache:
+        if reuse.own_network_inputs(layer.config, run.fetched_for):
+            reuse.forget(province, commune)
+        else:
+            theme = load_theme(layer.config.theme, province.commune_dir(commune))
+            reuse.remember(run.stamp, own, province, commune, out_dir, [*theme.dirs, *layer.static_dirs], result.until,
+                           result.files, warnings, run.memo)
+    outcome = CommuneOutcome(commune.code, commune.full_name, warnings, False, time.perf_counter() - started,
+                             result.rendered, result.pages)
     return outcome, figures
 
 
@@ -185,7 +220,8 @@ def build_province(options: ProvinceOptions, report: Callable[[int, int, Commune
         # Templates are compiled once for the whole province (a clean build compiles them into a folder of its own).
         compiled = province.root / CACHE_DIR / COMPILED_DIR if options.cache else Path(tempfile.mkdtemp(prefix="xaweb-templates-"))
         compiled.mkdir(parents=True, exist_ok=True)
-        state = (province, shared, options, out_root, now, fetched, defaults.sources if defaults else (), compiled)
+        state = _Run(province, shared, options, out_root, now, fetched, defaults.sources if defaults else (), compiled,
+                     reuse.province_stamp(province, options.strict, fetched))
         out_root.mkdir(parents=True, exist_ok=True)
         jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(communes)))
         try:
@@ -205,7 +241,7 @@ def build_province(options: ProvinceOptions, report: Callable[[int, int, Commune
     return ProvinceResult(out_root, outcomes, province_problems, portal, time.perf_counter() - started, figures)
 
 
-def _run(communes: list[Commune], jobs: int, state: tuple):
+def _run(communes: list[Commune], jobs: int, state: _Run):
     global _state
     if jobs <= 1:
         _state = state

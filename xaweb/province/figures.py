@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -61,7 +61,9 @@ class CommuneFigures:
         return sum(f.code in ("missing-section", "empty-section") for f in self.sections)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand, as from_json: dataclasses.asdict deep-copies every value (a fifth of the portal's time for 600 communes).
+        return {**vars(self), "sections": [dict(vars(s)) for s in self.sections], "news": [dict(vars(n)) for n in self.news],
+                "monthly": [list(m) for m in self.monthly]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CommuneFigures:
