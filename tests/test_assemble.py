@@ -342,3 +342,20 @@ def test_documents_without_issuer_are_issued_by_the_committee():
     site, problems = assemble_site(CommitteeConfig(), {"van-ban": section}, [parsed], NOW)
     assert problems == []
     assert site.pages[0].document.issuer == "Ủy ban nhân dân xã Tân An"
+
+
+# --- links written to files -------------------------------------------------------------------
+
+
+def test_links_to_files_get_the_pages_addresses_and_the_base_path():
+    md = make_markdown()
+    text = "---\ntitle: Họp dân\n---\nXem [lịch](../thong-bao/lich.md#gio), [mục](../thong-bao/_index.md) và\n[không có](khong-co.md).\n"
+    linking, _ = parse_page(text, "content/tin-tuc/hop-dan.md", SectionInfo("tin-tuc", None, "Tin tức"), md)
+    target = page("Lịch tiếp công dân tháng 6", section="thong-bao", source="content/thong-bao/lich.md")
+    site, problems = assemble_site(type("C", (), {"base_url": "https://tinh.gov.vn/tan-an/"})(), infos("tin-tuc", "thong-bao"),
+                                   [linking, target], NOW)
+    body = next(p for p in site.pages if p.title == "Họp dân").body_html
+    assert 'href="/tan-an/thong-bao/lich-tiep-cong-dan-thang-6/#gio"' in body and 'href="/tan-an/thong-bao/"' in body
+    assert 'href="#"' in body  # the missing one, reported:
+    assert [(p.path, p.line, p.level, p.code) for p in problems] == [("content/tin-tuc/hop-dan.md", 5, "warning", "broken-link")]
+    assert "content/tin-tuc/khong-co.md" in problems[0].message

@@ -851,6 +851,9 @@ def _theme_block(block: str | None, marker: str) -> Callable[[SiteModel], None]:
     return change
 
 
+# Written to a file, not to an address; and a root link, which gets the base path (bodies from the cache too).
+LINKING_BODY = "Xem [lịch tiếp dân](../thong-bao/lich-tiep-cong-dan.md#gio) và [hỏi đáp](/hoi-dap/).\n"
+
 TOUR: list[tuple[str, Callable[[SiteModel], None]]] = [
     ("body edit", _body(NEWS, BODIES[2])),
     ("title edit: the page moves", _set(NEWS, "title", TITLES[5])),
@@ -890,6 +893,9 @@ TOUR: list[tuple[str, Callable[[SiteModel], None]]] = [
     ("site.yaml feeds.items", _set_config("feeds.items", 1)),
     ("site.yaml feeds.full_content", _set_config("feeds.full_content", True)),
     ("site.yaml base_url with a path", _set_config("base_url", "https://vinhlong.gov.vn/hoa-loi")),
+    ("a body links to another page's file, and to a page by its address", _body(NEWS, LINKING_BODY)),
+    ("the linked page's title changes: the link follows it", _set("content/thong-bao/lich-tiep-cong-dan.md", "title",
+                                                                  "Lịch tiếp công dân của Chủ tịch xã")),
     ("site.yaml language", _set_config("language", "en")),
     ("site.yaml footer block", _set_config("footer.responsible", "Bà Lê Thị Hoa – Chủ tịch UBND xã")),
     ("site.yaml leaders block", _set_config("leaders", [{"name": "Ông Trần Văn Bình", "role": "Chủ tịch UBND xã"}])),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xaweb.content.markup import make_markdown, plain_text, render_markdown, sanitize, summarize
+from xaweb.content.markup import MD_LINK, make_markdown, mark_file_links, plain_text, render_markdown, sanitize, summarize
 from xaweb.content.model import TocEntry
 from xaweb.vietnamese import slugify
 
@@ -187,3 +187,16 @@ def test_summarize_leaves_out_footnote_reference_marks(md):
 def test_summarize_inline_markup_adds_no_space_before_punctuation(md):
     html = render(md, "Xã **Hòa Phước**, thành phố Đà Nẵng.")
     assert summarize(html) == "Xã Hòa Phước, thành phố Đà Nẵng."
+
+
+def test_links_to_markdown_files_are_marked_with_the_file_they_name(md):
+    body = render(md, "[a](../thong-bao/lich-tiep.md) [b](/van-ban/qd%2001.md#dieu-1) [c](cung-muc.MD) "
+                      "[d](https://x.gov.vn/a.md) [e](../../../etc/passwd.md) [f](/tin-tuc/)")
+    marked, named = mark_file_links(body, "content/tin-tuc/hop-dan.md")
+    assert named == {"content/thong-bao/lich-tiep.md": "../thong-bao/lich-tiep.md",
+                     "content/van-ban/qd 01.md": "/van-ban/qd%2001.md#dieu-1",
+                     "content/tin-tuc/cung-muc.MD": "cung-muc.MD"}
+    assert f'href="{MD_LINK}content/thong-bao/lich-tiep.md"' in marked
+    assert f'href="{MD_LINK}content/van-ban/qd 01.md#dieu-1"' in marked
+    # Another site's file, a path out of the site and an address are left as written.
+    assert 'href="https://x.gov.vn/a.md"' in marked and 'href="../../../etc/passwd.md"' in marked and 'href="/tin-tuc/"' in marked

@@ -28,7 +28,7 @@ from typing import Iterable
 import markdown
 
 from .cache import COMPILED_DIR, BuildCache, listing_of
-from .content.assemble import next_expiry
+from .content.assemble import next_expiry, published_body
 from .content.markup import make_markdown
 from .content.model import ROOT_SECTION, Page, SectionInfo
 from .content.parse import PageError, parse_page
@@ -70,6 +70,10 @@ class LiveSite:
         loaded = {p.source for p in pages} - prepared.parsed.from_cache
         return cls(prepared, renderer, out_dir, readers, files, expiry, loaded, make_markdown())
 
+    def _with_body(self, source: str, body: str) -> Page:
+        page = self.renderer.pages[source]
+        return replace(page, body_html=published_body(page, body, self.renderer.base_path))
+
     def apply(self, changed: Iterable[str], now: datetime) -> int | None:
         """Apply an edit of page bodies: the number of files written, or None when a build is needed."""
         targets = [self.files.get(_key(path)) for path in changed]
@@ -103,8 +107,9 @@ class LiveSite:
             if set(stored) != missing:
                 return None
             for name, body in stored.items():
-                self.renderer.pages[name] = replace(self.renderer.pages[name], body_html=body)
-        self.renderer.pages.update(fresh)
+                self.renderer.pages[name] = self._with_body(name, body)
+        for name, page in fresh.items():  # the assembled page (its listing is unchanged), with the new body
+            self.renderer.pages[name] = self._with_body(name, page.body_html)
         self.loaded |= missing | set(fresh)
         try:
             rendered = {path: self.renderer.render(out) for path, out in outputs.items()}

@@ -5,6 +5,7 @@ Pure: everything it needs (build time, which static files exist) is passed in.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from dataclasses import replace
@@ -17,8 +18,10 @@ from ..config import SiteConfig
 from ..errors import Problem
 from ..urls import RESERVED_TOP
 from ..vietnamese import collation_key, slugify
+from .markup import MD_LINK
 from .model import Page, Section, SectionInfo, Site, Tag
 
+_MARKED = re.compile(r'"' + re.escape(MD_LINK) + r'([^"#]*)')
 _ROOT_LINK = re.compile(r'(<[a-z][^<>]*?\s(?:href|src)=")/(?!/)')  # inside a tag, not in escaped text
 
 
@@ -50,10 +53,11 @@ def assemble_site(
     problems: list[Problem] = []
     # getattr with defaults: tests pass stand-ins that lack these attributes.
     base_url: str = getattr(config, "base_url", "")
-    base_path = urlsplit(base_url).path.rstrip("/")
+    base_path = base_path_of(base_url)
     committee: str = getattr(config, "committee", "")  # the default issuer of documents
     published = [_finish(p, build_time, static_files, base_path, committee, problems) for p in pages if drafts or not p.draft]
     published = _drop_collisions(published, problems)
+    published = [published_page(p, base_path) for p in _resolve_links(published, _with_parents(infos), problems)]
 
     infos = {p: replace(i, intro_html=_with_base_path(i.intro_html, base_path)) for p, i in _with_parents(infos).items()}
     home_intro_html = _with_base_path(home_intro_html, base_path)
@@ -99,8 +103,6 @@ def _with_parents(infos: Mapping[str, SectionInfo]) -> dict[str, SectionInfo]:
 def _finish(page: Page, now: datetime, static_files: Mapping[str, int], base_path: str, committee: str, problems: list[Problem]) -> Page:
     """Facts that depend on the build, not the file: expiry, attachment sizes, the site's base path."""
     changes: dict = {}
-    if base_path and page.body_html:
-        changes["body_html"] = _with_base_path(page.body_html, base_path)
     if page.expires and is_expired(page.expires, now):
         changes["expired"] = True
     doc = page.document
@@ -119,9 +121,43 @@ def _finish(page: Page, now: datetime, static_files: Mapping[str, int], base_pat
     return replace(page, **changes) if changes else page
 
 
-def _with_base_path(html: str, base_path: str) -> str:
+def _resolve_links(pages: list[Page], infos: Mapping[str, SectionInfo], problems: list[Problem]) -> list[Page]:
+    """Links written to Markdown files get the address of the page (or section) made from that file."""
+    addresses = {p.source: p.url for p in pages} | {i.source: f"/{path}/" if path else "/" for path, i in infos.items() if i.source}
+    out = []
+    for page in pages:
+        if page.file_links:
+            links = tuple((target, addresses.get(target, "")) for target, _ in page.file_links)
+            for target, line in page.file_links:
+                if not addresses.get(target):
+                    problems.append(Problem(page.source, line, f"liên kết tới tệp {target}: không có trang nào được tạo từ tệp này "
+                                                               "(sai tên tệp, tệp là bản nháp, hoặc nằm ngoài content/)", "warning", "broken-link"))
+            page = replace(page, links=links)
+        out.append(page)
+    return out
+
+
+def base_path_of(base_url: str) -> str:
+    """'https://tinh.gov.vn/tan-an/' -> '/tan-an' (hosting under a path of one domain); '' at a host's root."""
+    return urlsplit(base_url).path.rstrip("/")
+
+
+def published_page(page: Page, base_path: str) -> Page:
+    return replace(page, body_html=published_body(page, page.body_html, base_path)) if page.body_html else page
+
+
+def published_body(page: Page, body_html: str, base_path: str) -> str:
+    """A body as published, from its parsed HTML (also when it comes from the cache): links to Markdown
+    files become their pages' addresses, and '/…' links get the site's base path."""
+    if page.links:
+        urls = dict(page.links)
+        body_html = _MARKED.sub(lambda m: f'"{urls.get(html.unescape(m[1])) or "#"}', body_html)
+    return _with_base_path(body_html, base_path)
+
+
+def _with_base_path(text: str, base_path: str) -> str:
     """'/hoi-dap/' in an officer's text means the site's own page, wherever the site is hosted."""
-    return _ROOT_LINK.sub(lambda m: f"{m[1]}{base_path}/", html) if base_path else html
+    return _ROOT_LINK.sub(lambda m: f"{m[1]}{base_path}/", text) if base_path else text
 
 
 def expiry_moment(expires: datetime) -> datetime:

@@ -9,8 +9,10 @@ the whole output, so Markdown's own HTML passes through the same allow-list.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -151,3 +153,30 @@ def summarize(html_text: str, limit: int = 200) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:–-")
     return cut + "…"
+
+
+MD_LINK = "xaweb-md:"  # a link written to a Markdown file, until assembly knows that page's address
+_HREF = re.compile(r'(<a\s[^<>]*?href=")([^"]*)"')
+
+
+def mark_file_links(body_html: str, source: str) -> tuple[str, dict[str, str]]:
+    """Links written to Markdown files ('../thong-bao/lich-tiep.md', '/thong-bao/lich-tiep.md#gio'),
+    marked with the file they name (relative to the page's own file, or to content/ when they start
+    with '/'); assembly gives them the page's address. -> (html, {file named: the link as written})."""
+    if ".md" not in body_html:
+        return body_html, {}
+    named: dict[str, str] = {}
+
+    def mark(m: re.Match) -> str:
+        path, hash_, fragment = html.unescape(m[2]).partition("#")
+        path = unquote(path)
+        if not path.lower().endswith(".md") or ":" in path or path.startswith("//"):
+            return m[0]
+        base = "content" if path.startswith("/") else posixpath.dirname(source)
+        target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+        if target.startswith("../") or target == "..":
+            return m[0]
+        named.setdefault(target, html.unescape(m[2]))
+        return f'{m[1]}{MD_LINK}{html.escape(target)}{hash_}{html.escape(fragment)}"'
+
+    return _HREF.sub(mark, body_html), named

@@ -104,8 +104,10 @@ class Page:
     params: tuple[tuple[str, object], ...] = ()  # free-form `params:` for themes
     body_images: tuple[str, ...] = ()  # site-relative `src` of the body's local images ("/images/a.jpg")
     communes: tuple[str, ...] = ()  # a province's shared page: the codes and kinds it is for (empty: every commune)
-    # Set at assembly, since it depends on the build time, not on the file.
+    file_links: tuple[tuple[str, int], ...] = ()  # the files the body links to by name, with the line: ("content/thong-bao/a.md", 12)
+    # Set at assembly, since they depend on the build time or on other pages, not on the file.
     expired: bool = False
+    links: tuple[tuple[str, str], ...] = ()  # (file linked to, its page's URL, "" when none)
 
     @property
     def lastmod(self) -> datetime | None:

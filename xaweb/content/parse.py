@@ -233,6 +233,8 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
     if any(p.level == "error" for p in problems):
         raise PageError(problems)
     body_html, toc = markup.render_markdown(md, body)
+    body_html, named = markup.mark_file_links(body_html, source)
+    file_links = tuple((target, _line_of(written, text, body)) for target, written in named.items())
     body_images = _body_images(body_html, text, body, source, problems)
     url = f"/{section.path}/{slug}/" if section.path else f"/{slug}/"
     page = Page(
@@ -260,23 +262,29 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         params=values.get("params", ()),
         body_images=body_images,
         communes=values.get("communes", ()),
+        file_links=file_links,
     )
     return page, problems
+
+
+def _line_of(written: str, text: str, body: str) -> int:
+    """The line of the body where `written` first appears (the body's first line if it does not)."""
+    full = nfc(text).lstrip("\ufeff")
+    start = len(full) - len(body)  # the body is the end of the file
+    at = full.find(written, start)
+    return full.count("\n", 0, at if at >= 0 else start) + 1
 
 
 def _body_images(body_html: str, text: str, body: str, source: str, problems: list[Problem]) -> tuple[str, ...]:
     """The body's local images (the build makes resized copies); a warning for each without alt text."""
     if "<img" not in body_html:
         return ()
-    full = nfc(text).lstrip("\ufeff")
-    start = len(full) - len(body)  # the body is the end of the file
     local = []
     for img in scan_html(body_html).images:
         if img.src.startswith("/") and not img.src.startswith("//"):
             local.append(img.src)
         if not (img.alt or "").strip():
-            at = full.find(img.src, start) if img.src else -1
-            line = full.count("\n", 0, at if at >= 0 else start) + 1
+            line = _line_of(img.src, text, body)
             message = f"ảnh {img.src} thiếu mô tả (alt) cho người khiếm thị; hãy viết ![mô tả ngắn nội dung ảnh]({img.src})"
             problems.append(Problem(source, line, message, "warning", "missing-alt"))
     return tuple(dict.fromkeys(local))

@@ -43,7 +43,7 @@ def listing_digest(page: Page, parsed: str, images: dict | None = None) -> str:
     """What others can show of a page: `parsed` (the digest of the page without its body) and assembly-time facts."""
     shown = [images.get(url) for url in page_images(page)] if images else []
     size = page.document.file_size if page.document else None
-    return digest(f"{parsed} {page.section} {page.expired} {size} {shown!r}")  # one part: this runs for every page
+    return digest(f"{parsed} {page.section} {page.expired} {size} {shown!r} {page.links!r}")  # one part: this runs for every page
 
 
 # Attributes of `site` that reach other pages' data. A page template that uses

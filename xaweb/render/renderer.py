@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 import jinja2
 
 from ..config import MenuItem, SiteConfig
+from ..content.assemble import base_path_of, published_body
 from ..content.model import Section, Site
 from ..errors import Problem
 from ..i18n import Translator
@@ -71,7 +72,8 @@ class Renderer:
         # Pages with their bodies, for the outputs that show them: `bodies` holds those of the pages
         # that came from the cache without one (lists never show bodies, so the site needs none).
         bodies = bodies or {}
-        self.pages = {p.source: replace(p, body_html=bodies[p.source]) if p.source in bodies else p
+        self.base_path = base_path_of(self.config.base_url)
+        self.pages = {p.source: replace(p, body_html=published_body(p, bodies[p.source], self.base_path)) if p.source in bodies else p
                       for p in site.pages + site.root_pages}
         lang = self.config.language
         self._ = Translator(lang)
