@@ -112,9 +112,9 @@ def test_site_lastmod_ignores_expired_pages():
 # --- collisions -----------------------------------------------------------------
 
 
-def test_two_pages_with_one_url_is_an_error_naming_both():
-    first = page("Họp dân", source="content/tin-tuc/a-hop-dan.md")
-    second = page("Họp dân!", slug="hop-dan", source="content/tin-tuc/b-hop-dan.md")
+def test_two_pages_naming_one_slug_is_an_error_naming_both():
+    first = replace(page("Họp dân", source="content/tin-tuc/a-hop-dan.md"), slug_set=True)
+    second = replace(page("Họp dân!", slug="hop-dan", source="content/tin-tuc/b-hop-dan.md"), slug_set=True)
     site, problems = build([second, first])
     assert len(problems) == 1
     problem = problems[0]
@@ -124,6 +124,35 @@ def test_two_pages_with_one_url_is_an_error_naming_both():
     assert "/tin-tuc/hop-dan/" in problem.message
     # The first file (by path) keeps the URL; nothing is silently overwritten twice.
     assert [p.source for p in site.pages] == ["content/tin-tuc/a-hop-dan.md"]
+
+
+def test_pages_with_one_title_get_addresses_of_their_own_and_a_warning():
+    weeks = [page("Lịch công tác tuần", source=f"content/tin-tuc/{name}.md", date=d(2025, 11, day))
+             for name, day in (("lich-cong-tac-tuan-46", 10), ("tuan-45", 3), ("z-tuan-47", 17))]
+    site, problems = build(weeks)
+    assert {p.source: p.url for p in site.pages} == {
+        "content/tin-tuc/tuan-45.md": "/tin-tuc/lich-cong-tac-tuan/",  # the earliest keeps the address
+        "content/tin-tuc/lich-cong-tac-tuan-46.md": "/tin-tuc/lich-cong-tac-tuan-46/",  # its file name, which already says it
+        "content/tin-tuc/z-tuan-47.md": "/tin-tuc/lich-cong-tac-tuan-z-tuan-47/",
+    }
+    assert [(p.path, p.level, p.code) for p in problems] == [("content/tin-tuc/lich-cong-tac-tuan-46.md", "warning", "same-title"),
+                                                             ("content/tin-tuc/z-tuan-47.md", "warning", "same-title")]
+    assert all("content/tin-tuc/tuan-45.md" in p.message for p in problems)
+    # Adding an earlier-named file does not move a page already published: the date decides, not the name.
+    site, _ = build([*weeks, page("Lịch công tác tuần", source="content/tin-tuc/a-tuan-48.md", date=d(2025, 11, 24))])
+    assert {p.source: p.url for p in site.pages}["content/tin-tuc/tuan-45.md"] == "/tin-tuc/lich-cong-tac-tuan/"
+
+
+def test_a_page_whose_file_bears_the_address_keeps_it_and_a_named_slug_wins_over_both():
+    older = page("Thông báo", source="content/tin-tuc/cu.md", date=d(2024, 1, 1))
+    named = page("Thông báo", source="content/tin-tuc/thong-bao.md", date=d(2025, 1, 1))
+    site, _ = build([older, named])
+    assert {p.source: p.url for p in site.pages}["content/tin-tuc/thong-bao.md"] == "/tin-tuc/thong-bao/"
+    chosen = replace(page("Khác", slug="thong-bao", source="content/tin-tuc/z.md"), slug_set=True)
+    site, problems = build([older, named, chosen])
+    urls = {p.source: p.url for p in site.pages}
+    assert urls["content/tin-tuc/z.md"] == "/tin-tuc/thong-bao/" and urls["content/tin-tuc/thong-bao.md"] == "/tin-tuc/thong-bao-thong-bao/"
+    assert [p.level for p in problems] == ["warning", "warning"]
 
 
 def test_reserved_section_name_is_reported():

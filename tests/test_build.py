@@ -196,10 +196,13 @@ def html_problems(out: Path, base_url: str) -> list[str]:
             if not links or links[0].get("href") != f"#{main_id}":
                 bad(f"the first link is not a skip link to #{main_id}")
         canonical = doc.xpath("//head/link[@rel='canonical']/@href")
+        # A page at an old address (an alias) names the page it sends readers to.
+        refresh = [c.partition("url=")[2] for c in doc.xpath("//head/meta[@http-equiv='refresh']/@content")]
+        expected = base_url + (refresh[0] if refresh else url_of(rel))
         if len(canonical) != 1:
             bad(f"{len(canonical)} canonical links")
-        elif canonical[0] != base_url + url_of(rel):
-            bad(f"canonical {canonical[0]!r}, expected {base_url + url_of(rel)!r}")
+        elif canonical[0] != expected:
+            bad(f"canonical {canonical[0]!r}, expected {expected!r}")
         for name, xpath in (("DC.title", "//head/meta[@name='DC.title']/@content"),
                             ("og:title", "//head/meta[@property='og:title']/@content")):
             values = doc.xpath(xpath)
@@ -666,15 +669,15 @@ def test_broken_front_matter_lists_every_problem_with_its_line(tmp_path):
     assert "hop-le.md" not in str(error)
 
 
-def test_slug_collision_names_both_files(tmp_path):
-    error = build_error(tmp_path, "slug-collision")
-    assert len(error.problems) == 1, [str(p) for p in error.problems]
-    [problem] = error.problems
-    text = str(problem)
-    assert text.startswith("content/tin-tuc/hop-dan-b.md:"), text
-    assert "content/tin-tuc/hop-dan-a.md" in text
-    assert "/tin-tuc/hop-dan-ap-3/" in text
-    assert "khac.md" not in text
+def test_two_pages_with_one_title_both_publish_and_the_warning_names_both_files(tmp_path):
+    site = copy_site(SITES / "slug-collision", tmp_path / "slug-collision")
+    result = run(site, tmp_path / "out", now=TRICKY_NOW)
+    kept = (tmp_path / "out/tin-tuc/hop-dan-ap-3/index.html").read_text(encoding="utf-8")
+    assert "Lần một." in kept and "Lần hai." not in kept  # the earlier one keeps the address
+    assert "Lần hai." in (tmp_path / "out/tin-tuc/hop-dan-ap-3-hop-dan-b/index.html").read_text(encoding="utf-8")
+    [warning] = [str(p) for p in result.warnings]
+    assert warning.startswith("content/tin-tuc/hop-dan-b.md:") and "content/tin-tuc/hop-dan-a.md" in warning
+    assert "/tin-tuc/hop-dan-ap-3-hop-dan-b/" in warning and "khac.md" not in warning
 
 
 def test_template_error_names_template_line_and_page(tmp_path):
@@ -1298,3 +1301,50 @@ def test_a_build_on_a_full_disk_says_so_and_keeps_the_previous_output(tmp_path, 
     assert snapshot(out) == before and leftovers(out) == []
     run(site, out, cache=True, jobs=1)  # space again: the next build finishes the job
     assert b"C\xe1\xbb\x95ng th\xc3\xb4ng tin th\xe1\xbb\xad nghi\xe1\xbb\x87m" in (out / "index.html").read_bytes()
+
+
+# --- addresses that last: aliases and moved pages -----------------------------------------
+
+
+def _retitle(page: Path, title: str, extra: str = "") -> None:
+    text = page.read_text(encoding="utf-8")
+    head, _, rest = text.partition("\ntitle: ")
+    page.write_text(head + f"\ntitle: {title}\n{extra}" + rest.partition("\n")[2], encoding="utf-8")
+
+
+def test_a_title_change_warns_that_the_address_moves_and_an_alias_keeps_the_old_one(tmp_path):
+    site = copy_site(EXAMPLE, tmp_path / "site")
+    out = tmp_path / "out"
+    page = site / "content/thong-bao/lich-tiep-cong-dan-thang-4-2024.md"
+    old = "/thong-bao/thong-bao-lich-tiep-cong-dan-thang-4-2024/"
+    run(site, out)
+    _retitle(page, "Lịch tiếp công dân tháng 4 năm 2024")
+    moved = [p for p in run(site, out).warnings if p.code == "moved"]
+    assert [(p.path, p.level) for p in moved] == [("content/thong-bao/lich-tiep-cong-dan-thang-4-2024.md", "warning")]
+    assert old in moved[0].message and f'aliases: ["{old}"]' in moved[0].message
+    assert not (out / old.strip("/") / "index.html").exists()  # the warning says so: the old address is gone
+
+    _retitle(page, "Lịch tiếp công dân tháng 4 năm 2024", f'aliases: ["{old}", "/tin/lich-tiep.html"]\n')
+    result = run(site, out)
+    assert not [p for p in result.warnings if p.code == "moved"]
+    new = f"{EXAMPLE_BASE}/thong-bao/lich-tiep-cong-dan-thang-4-nam-2024/"
+    for path in (old.strip("/") + "/index.html", "tin/lich-tiep.html"):
+        redirect = (out / path).read_text(encoding="utf-8")
+        assert f'<link rel="canonical" href="{new}">' in redirect
+        assert '<meta http-equiv="refresh" content="0; url=/thong-bao/lich-tiep-cong-dan-thang-4-nam-2024/">' in redirect
+        assert '<meta name="robots" content="noindex">' in redirect and "Trang đã chuyển" in redirect
+    assert old not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    # The same files from a clean build: an alias is content, not memory of a previous build.
+    clean = tmp_path / "clean"
+    run(site, clean, cache=False)
+    assert snapshot(clean) == snapshot(out)
+
+
+def test_an_alias_at_the_address_of_another_page_is_an_error_naming_the_page_that_claims_it(tmp_path):
+    site = copy_site(EXAMPLE, tmp_path / "site")
+    page = site / "content/thong-bao/lich-tiep-cong-dan-thang-4-2024.md"
+    _retitle(page, "Lịch tiếp công dân tháng 4/2024", 'aliases: ["/tin-tuc/"]\n')
+    with pytest.raises(BuildError) as info:
+        run(site, tmp_path / "out")
+    [problem] = info.value.problems
+    assert problem.path == "content/thong-bao/lich-tiep-cong-dan-thang-4-2024.md" and "/tin-tuc/" in problem.message

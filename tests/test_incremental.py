@@ -12,7 +12,7 @@ the same files into its own folder; folders are compared too, so a deleted
 page must leave no empty folder behind. (A clean build depends only on the
 files, so each distinct state is built once, in a second process, while the
 incremental build runs.) An operation the model knows is an error (an invalid
-date, two pages at one URL, a missing attachment, a template syntax error)
+date, two pages naming one slug, a missing attachment, a template syntax error)
 must make both builds raise `BuildError`, leave `out_inc/` exactly as it was,
 and is then undone.
 
@@ -42,7 +42,7 @@ import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
 import pytest
@@ -286,7 +286,7 @@ class SiteModel:
         """What the build must reject, predicted from the model alone."""
         errors = []
         statics = {p[len("static"):] for p in self.static}
-        urls: dict[str, str] = {}
+        urls: dict[str, list[str]] = {}
         for path, (meta, _) in sorted(self.content.items()):
             if path.endswith("/_index.md"):
                 if meta.get("paginate", 1) < 1:
@@ -304,11 +304,29 @@ class SiteModel:
             for key in ("file", "image"):
                 if str(meta.get(key, "")).startswith("/") and meta[key] not in statics:
                     errors.append(f"{path}: {key} {meta[key]} is not in static/")
-            url = self.url(path)
-            if url in urls:
-                errors.append(f"{path}: same URL {url} as {urls[url]}")
-            urls.setdefault(url, path)
+            urls.setdefault(self.url(path), []).append(path)
+        errors += self._address_errors(urls)
         errors += [f"{path}: template syntax error" for path, text in self.templates.items() if BROKEN_TEMPLATE in text]
+        return errors
+
+    def _address_errors(self, urls: dict[str, list[str]]) -> list[str]:
+        """Pages at one address (docs/content.md): one keeps it (a named slug, else the file that bears
+        the name, else the earliest date, else the first path); the others, if their address came from
+        the title, move to one with their file name. Two named slugs, or a move onto a taken address, fail."""
+        errors = []
+        def claim(path: str) -> tuple:
+            meta = self.content[path][0]
+            slug = self.url(path).rstrip("/").rsplit("/", 1)[-1]
+            return ("slug" not in meta, slugify(PurePosixPath(path).stem) != slug, "date" not in meta, meta.get("date", ""), path)
+        owners = {url: min(paths, key=claim) for url, paths in urls.items()}
+        taken = set(owners)
+        for url, paths in urls.items():
+            for path in sorted(p for p in paths if p != owners[url]):
+                slug, stem = url.rstrip("/").rsplit("/", 1)[-1], slugify(PurePosixPath(path).stem)
+                moved = url[: -len(slug) - 1] + (stem if stem.startswith(slug + "-") else f"{slug}-{stem}") + "/"
+                if "slug" in self.content[path][0] or moved in taken:
+                    errors.append(f"{path}: same URL as {owners[url]}, or its new one {moved} taken")
+                taken.add(moved)
         return errors
 
     # --- disk ---------------------------------------------------------------------
@@ -877,6 +895,9 @@ TOUR: list[tuple[str, Callable[[SiteModel], None]]] = [
     ("updated", _set(NOTICE, "updated", "2025-05-30")),
     ("pinned", _set(NOTICE, "pinned", True)),
     ("slug: the page moves", _set(NOTICE, "slug", "tin-moi")),
+    ("aliases: its old addresses send readers on", _set(NOTICE, "aliases", ["/thong-bao/tuyen-dung/", "/tin/tuyen-dung.html"])),
+    ("the page moves again: its aliases follow", _set(NOTICE, "slug", "tuyen-dung-2025")),
+    ("one alias removed", _set(NOTICE, "aliases", ["/tin/tuyen-dung.html"])),
     ("lead image", _set(NOTICE, "image", "/images/trao-qua.jpg")),
     ("lead image file replaced (another size, PNG)", lambda m: m.static.__setitem__("static/images/trao-qua.jpg", STATIC_BYTES[6])),
     ("document type respelled", _set(DOC, "doc_type", "quyết định")),
@@ -917,7 +938,8 @@ TOUR: list[tuple[str, Callable[[SiteModel], None]]] = [
     ("template override removed", _override("partials/footer.html", None)),
     ("error: template syntax", _override("partials/card.html", BROKEN_TEMPLATE)),
     ("error: impossible date", _set(NEWS, "date", "2025-02-30")),
-    ("error: two pages at one URL", _set("content/tin-tuc/a-trao-qua.md", "title", TITLES[6])),
+    ("the title of another page: it moves to an address with its file name", _set("content/tin-tuc/a-trao-qua.md", "title", TITLES[6])),
+    ("error: two pages naming one slug", lambda m: (_set("content/tin-tuc/a-trao-qua.md", "slug", "trung")(m), _set(NEWS, "slug", "trung")(m))),
     ("error: the attachment deleted", lambda m: m.static.pop("static/files/van-ban/qd-15-2025.pdf")),
     ("error: section paginate 0", _set("content/tin-tuc/_index.md", "paginate", 0)),
 ]

@@ -355,3 +355,21 @@ def test_a_level_one_heading_in_the_body_becomes_h2(md, news):
     page, _ = parse_page("---\ntitle: Tiêu đề\n---\n# Phần một\n\nNội dung.\n", SOURCE, news, md)
     assert "<h1" not in page.body_html
     assert '<h2 id="phan-mot">Phần một</h2>' in page.body_html
+
+
+# --- aliases: old addresses of the page ------------------------------------------------------
+
+
+def test_aliases_are_kept_in_order_without_repeats(md, news):
+    text = '---\ntitle: Lịch tiếp dân\naliases: ["/thong-bao/lich-cu/", "/tin/bai-12.html", "/thong-bao/lich-cu/"]\n---\nx\n'
+    page, _ = parse_page(text, SOURCE, news, md)
+    assert page.aliases == ("/thong-bao/lich-cu/", "/tin/bai-12.html")
+    assert parse_page("---\ntitle: A\naliases: /cu/\n---\n", SOURCE, news, md)[0].aliases == ("/cu/",)
+
+
+@pytest.mark.parametrize("alias", ["https://x.gov.vn/cu/", "//x.gov.vn/cu/", "cu/", "/a/../../etc/", "/tin?id=3", "/tin#a",
+                                   "/có dấu/", "/a b/", "/", "/.git/", "javascript:alert(1)", "/a\\b/"])
+def test_an_alias_outside_the_site_or_not_a_plain_path_is_an_error_at_its_line(md, news, alias):
+    text = f"---\ntitle: Lịch tiếp dân\ndate: 2024-03-01\naliases: [{alias!r}]\n---\nx\n".replace("'", '"')
+    [problem] = errors_of(text, news, md)
+    assert problem.line == 4 and problem.message.startswith("'aliases':") and "bắt đầu bằng '/'" in problem.message

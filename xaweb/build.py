@@ -21,7 +21,7 @@ from pathlib import Path
 from .cache import VERSION as CACHE_VERSION
 from .cache import COMPILED_DIR, BuildCache, LastBuild, Summary
 from .config import SiteConfig
-from .content.assemble import next_expiry
+from .content.assemble import moved_pages, next_expiry
 from .content.model import Site
 from .digests import digest
 from .discover import SiteFiles, stamp_of, walk_files
@@ -154,6 +154,8 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
 
     prepared = prepare(inputs, now, problems, drafts=options.drafts, cache=cache, jobs=jobs, progress=progress)
     parsed, site, outputs, merged = prepared.parsed, prepared.site, prepared.outputs, prepared.merged
+    if last is not None:
+        problems.extend(moved_pages(site.pages + site.root_pages, last.summary.addresses))
     timer.lap("parse")
     if cache is not None:
         shown = site.pages + site.root_pages
@@ -217,7 +219,8 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
         files_written = len(set(current) | {url[1:] for url in files.static})
         # Fetch warnings are of this run only; the next one reports its own.
         warnings = [w for w in problems.warnings if w not in inputs.network_problems]
-        summary = Summary(len(site.pages) + len(site.root_pages) - len(qa_sources), len(outputs), warnings, files_written)
+        summary = Summary(len(site.pages) + len(site.root_pages) - len(qa_sources), len(outputs), warnings, files_written,
+                          {p.source: p.url for p in site.pages + site.root_pages})
         cache.store_build(LastBuild(inputs_stamp, until, summary))
     timer.lap("write")
     return BuildResult(

@@ -93,6 +93,7 @@ class Summary(NamedTuple):
     outputs: int
     warnings: list[Problem]
     files: int  # files in the output folder, generated and static
+    addresses: dict[str, str] = {}  # page source -> its URL, to tell the next build which pages moved
 
 
 class LastBuild(NamedTuple):

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
 from datetime import time as dt_time
+from pathlib import PurePosixPath
 from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -56,7 +57,7 @@ def assemble_site(
     base_path = base_path_of(base_url)
     committee: str = getattr(config, "committee", "")  # the default issuer of documents
     published = [_finish(p, build_time, static_files, base_path, committee, problems) for p in pages if drafts or not p.draft]
-    published = _drop_collisions(published, problems)
+    published = _settle_collisions(published, problems)
     published = [published_page(p, base_path) for p in _resolve_links(published, _with_parents(infos), problems)]
 
     infos = {p: replace(i, intro_html=_with_base_path(i.intro_html, base_path)) for p, i in _with_parents(infos).items()}
@@ -175,16 +176,56 @@ def next_expiry(pages: Iterable[Page], now: datetime) -> datetime | None:
     return min(moments) if moments else None
 
 
-def _drop_collisions(pages: list[Page], problems: list[Problem]) -> list[Page]:
-    """Two files at one URL is an error naming both, never a silent overwrite."""
-    seen: dict[str, Page] = {}
+def _settle_collisions(pages: list[Page], problems: list[Problem]) -> list[Page]:
+    """Pages at one address. Titles repeat (every week's "Lịch công tác tuần"), so a page whose address
+    came from its title moves to one made with its file name, with a warning naming both files; the
+    page that keeps the address is the one that names it as its slug, else the one whose file bears
+    that name, else the earliest. Two pages naming one slug, or a moved page meeting a third, are
+    errors naming both: never a silent overwrite."""
+    by_url: dict[str, list[Page]] = defaultdict(list)
     for page in sorted(pages, key=lambda p: p.source):
-        first = seen.get(page.url)
-        if first is None:
-            seen[page.url] = page
-        else:
-            problems.append(Problem(page.source, None, f"trùng đường dẫn {page.url} với {first.source}; hãy đặt 'slug' khác cho một trong hai trang"))
-    return list(seen.values())
+        by_url[page.url].append(page)
+    owners = {url: min(group, key=_claim) for url, group in by_url.items()}
+    taken = {url: owner.source for url, owner in owners.items()}
+    out = list(owners.values())
+    for url, group in by_url.items():
+        owner = owners[url]
+        for page in (p for p in group if p is not owner):
+            stem = _stem(page)
+            slug = stem if stem.startswith(page.slug + "-") else f"{page.slug}-{stem}"
+            moved = url[: -len(page.slug) - 1] + slug + "/"
+            clash = (url, owner.source) if page.slug_set else (moved, taken[moved]) if moved in taken else None
+            if clash:
+                problems.append(Problem(page.source, None, f"trùng đường dẫn {clash[0]} với {clash[1]}; hãy đặt 'slug' khác cho một trong hai trang"))
+                continue
+            taken[moved] = page.source
+            problems.append(Problem(page.source, None, f"cùng tiêu đề với {owner.source} nên trang này được đặt ở {moved} thay vì {url}; "
+                                                       "hãy thêm 'slug' để tự chọn đường dẫn", "warning", "same-title"))
+            out.append(replace(page, slug=slug, url=moved))
+    return out
+
+
+def _claim(page: Page) -> tuple:
+    """Who keeps a shared address: smallest first."""
+    return (not page.slug_set, _stem(page) != page.slug, page.date is None, page.date.timestamp() if page.date else 0, page.source)
+
+
+def moved_pages(pages: Iterable[Page], published: Mapping[str, str]) -> list[Problem]:
+    """A warning for each page the last build published at another address, unless the page keeps
+    that address as an alias: links citizens saved, and other sites' links, would break silently."""
+    problems = []
+    for page in pages:
+        old = published.get(page.source)
+        if old and old != page.url and old not in page.aliases:
+            problems.append(Problem(page.source, None, f"đường dẫn của trang đổi từ {old} sang {page.url} (tiêu đề hoặc 'slug' đã đổi): "
+                                                       f"liên kết cũ sẽ hỏng. Để địa chỉ cũ chuyển tới trang, thêm vào phần đầu trang: "
+                                                       f'aliases: ["{old}"]; hoặc giữ địa chỉ cũ bằng slug: {old.rstrip("/").rsplit("/", 1)[-1]}',
+                                    "warning", "moved"))
+    return problems
+
+
+def _stem(page: Page) -> str:
+    return slugify(PurePosixPath(page.source).stem)
 
 
 def _tags(pages: list[Page]) -> tuple[Tag, ...]:

@@ -146,11 +146,26 @@ def _params(value: Any) -> tuple[tuple[str, object], ...]:
     return tuple(sorted((str(k), v) for k, v in value.items()))
 
 
+_ALIAS = re.compile(r"/(?:[A-Za-z0-9_~%-][A-Za-z0-9._~%-]*/)*(?:[A-Za-z0-9_~%-][A-Za-z0-9._~%-]*)?")
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    """Old addresses of the page, each served by a page that sends the reader on: paths of this site only."""
+    out = []
+    for alias in _texts(value if isinstance(value, list) else [value]):
+        if not _ALIAS.fullmatch(alias) or "/../" in alias + "/" or alias == "/":
+            raise ValueError(f"'{alias}' phải là đường dẫn cũ trong trang này, bắt đầu bằng '/' (ví dụ /thong-bao/lich-tiep-cu/), "
+                             "không có http://, '?', '#', '..', dấu cách hay chữ có dấu")
+        out.append(alias)
+    return tuple(dict.fromkeys(out))
+
+
 Converter = Callable[[Any], Any]
 COMMON: dict[str, Converter] = {
     "title": _text, "date": _date, "updated": _date, "summary": _text, "tags": _texts,
     "draft": _bool, "slug": _text, "expires": _date, "weight": _int, "image": _image_url,
     "image_alt": _text, "author": _text, "pinned": _bool, "kind": _kind, "params": _params, "communes": _communes,
+    "aliases": _aliases,
 }
 DOCUMENT_KEYS: dict[str, Converter] = {
     "number": _text, "doc_type": _text, "issuer": _text, "signer": _text,
@@ -241,6 +256,8 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         source=source,
         section=section.path,
         slug=slug,
+        slug_set="slug" in values,
+        aliases=values.get("aliases", ()),
         url=url,
         kind=kind,
         title=title,

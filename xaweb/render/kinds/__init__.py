@@ -16,7 +16,7 @@ from .files import AlertsJsonKind, ManifestKind, RobotsKind, SitemapXmlKind
 from .home import HomeKind
 from .images import ImageKind
 from .lists import DocFilterKind, ListKind, SitemapKind, TagKind, TagsKind
-from .pages import FeedItemKind, NotFoundKind, PageKind, ThemePageKind
+from .pages import FeedItemKind, NotFoundKind, PageKind, RedirectKind, ThemePageKind
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     HomeKind(),
@@ -35,6 +35,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     ManifestKind(),
     ThemePageKind(),
     FeedItemKind(),
+    RedirectKind(),
     ImageKind(),
 )}
 
@@ -53,7 +54,7 @@ def _collisions(outputs: list[Output]) -> list[Problem]:
     for out in outputs:
         first = seen.setdefault(out.path, out)
         if first is not out:
-            culprit = next((o.subject for o in (out, first) if o.kind == "page"), "content")
+            culprit = next((o.subject for o in (out, first) if o.kind in ("redirect", "page")), "content")
             problems.append(Problem(culprit, None, f"đường dẫn {out.url} bị tạo hai lần ({first.kind}, {out.kind}); hãy đổi 'slug' hoặc tên thư mục"))
     return problems
 

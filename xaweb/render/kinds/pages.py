@@ -40,6 +40,31 @@ class PageKind(Kind):
         return (self.name, site.page_map[out.subject].kind)
 
 
+class RedirectKind(Kind):
+    """An old address of a page (`aliases:`): a small page that sends the reader to the new one."""
+
+    name = "redirect"
+
+    def plan(self, site: Site) -> list[Output]:
+        return [Output(alias_path(alias), alias, self.name, p.source) for p in site.pages + site.root_pages for alias in p.aliases]
+
+    def fingerprint(self, fp: Fingerprinting, out: Output) -> str:
+        page = fp.site.page_map[out.subject]
+        return digest("redirect", out.url, fp.chrome, fp.template("redirect.html"), page.url, page.title)
+
+    def render(self, r: Rendering, out: Output) -> bytes:
+        return r.html("redirect.html", out, r.site.page_map[out.subject].title, page=r.site.page_map[out.subject])
+
+    def source(self, site: Site, out: Output) -> str | None:
+        return out.subject
+
+
+def alias_path(alias: str) -> str:
+    """'/thong-bao/cu/' and '/thong-bao/cu' -> 'thong-bao/cu/index.html'; '/tin/bai-1.html' -> 'tin/bai-1.html'."""
+    last = alias.rstrip("/").rsplit("/", 1)[-1]
+    return alias.lstrip("/") if not alias.endswith("/") and "." in last else index_path(alias.rstrip("/") + "/")
+
+
 class FeedItemKind(Kind):
     """A source item with its full text (`full_pages: true`)."""
 
