@@ -1348,3 +1348,17 @@ def test_an_alias_at_the_address_of_another_page_is_an_error_naming_the_page_tha
         run(site, tmp_path / "out")
     [problem] = info.value.problems
     assert problem.path == "content/thong-bao/lich-tiep-cong-dan-thang-4-2024.md" and "/tin-tuc/" in problem.message
+
+
+def test_the_build_itself_warns_of_links_pictures_and_files_that_go_nowhere(tmp_path):
+    site = copy_site(EXAMPLE, tmp_path / "site")
+    page = site / "content/tin-tuc/dai-hoi-dang-bo-xa-lan-thu-i.md"
+    text = page.read_text(encoding="utf-8")
+    first = text.count("\n") + 2
+    page.write_text(text + "\n![Ảnh cánh đồng](/images/Canh-dong-lua.JPG)\n\n[Kế hoạch](/files/khong-co.pdf) · "
+                    "[Lịch](/thong-bao/khong-co/)\n", encoding="utf-8")
+    result = run(site, tmp_path / "out")
+    found = sorted((p.line, p.message) for p in result.warnings if p.code == "broken-link")
+    assert [line for line, _ in found] == [first, first + 2, first + 2]
+    assert "có phải /images/canh-dong-lua.jpg?" in found[0][1]
+    assert {m for _, m in found[1:]} == {"không tìm thấy tệp static/files/khong-co.pdf", "liên kết tới /thong-bao/khong-co/: trang này không có"}

@@ -373,3 +373,26 @@ def test_an_alias_outside_the_site_or_not_a_plain_path_is_an_error_at_its_line(m
     text = f"---\ntitle: Lịch tiếp dân\ndate: 2024-03-01\naliases: [{alias!r}]\n---\nx\n".replace("'", '"')
     [problem] = errors_of(text, news, md)
     assert problem.line == 4 and problem.message.startswith("'aliases':") and "bắt đầu bằng '/'" in problem.message
+
+
+# --- files on the officer's computer --------------------------------------------------------
+
+
+@pytest.mark.parametrize("line, folder, name", [
+    (r"![Ảnh họp dân](C:\Users\CanBo\Pictures\IMG_1234.jpg)", "images", "IMG_1234.jpg"),
+    ("![Ảnh](D:/Anh/hop dan.jpg)", "images", "hop dan.jpg"),
+    (r"[Kế hoạch](\\may-chu\chung\ke-hoach.docx)", "files", "ke-hoach.docx"),
+    ("[Tờ khai](file:///C:/Users/CanBo/to-khai.pdf)", "files", "to-khai.pdf"),
+    (r'<img src="C:\Anh\a.png" alt="a">', "images", "a.png"),
+])
+def test_a_picture_or_file_on_the_officers_computer_is_an_error_saying_where_to_put_it(md, news, line, folder, name):
+    text = f"---\ntitle: Họp dân\n---\nĐoạn đầu.\n\n{line}\n"
+    [problem] = errors_of(text, news, md)
+    assert problem.line == 6 and "máy tính" in problem.message
+    assert f"static/{folder}/" in problem.message and f"(/{folder}/{name})" in problem.message
+
+
+def test_the_bodys_own_addresses_are_listed_with_their_lines(md, news):
+    text = "---\ntitle: Họp dân\n---\n[Lịch](/thong-bao/lich/)\n\n![Ảnh](/images/a.jpg)\n\n[Ngoài](https://x.gov.vn/) [tệp](/files/a.pdf#trang-2)\n"
+    page, _ = parse_page(text, SOURCE, news, md)
+    assert page.local_links == (("/thong-bao/lich/", 4), ("/images/a.jpg", 6), ("/files/a.pdf#trang-2", 8))

@@ -22,6 +22,7 @@ from .cache import VERSION as CACHE_VERSION
 from .cache import COMPILED_DIR, BuildCache, LastBuild, Summary
 from .config import SiteConfig
 from .content.assemble import moved_pages, next_expiry
+from .content.links import broken_links
 from .content.model import Site
 from .digests import digest
 from .discover import SiteFiles, stamp_of, walk_files
@@ -154,6 +155,9 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
 
     prepared = prepare(inputs, now, problems, drafts=options.drafts, cache=cache, jobs=jobs, progress=progress)
     parsed, site, outputs, merged = prepared.parsed, prepared.site, prepared.outputs, prepared.merged
+    # What `xaweb check` finds in the rendered pages, said by the build too, where officers look.
+    answers = {o.url for o in outputs} | {"/" + o.path for o in outputs} | set(files.static)
+    problems.extend(broken_links(site.pages + site.root_pages, answers, list(files.static)))
     if last is not None:
         problems.extend(moved_pages(site.pages + site.root_pages, last.summary.addresses))
     timer.lap("parse")

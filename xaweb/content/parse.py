@@ -251,6 +251,9 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
     body_html, named = markup.mark_file_links(body_html, source)
     file_links = tuple((target, _line_of(written, text, body)) for target, written in named.items())
     body_images = _body_images(body_html, text, body, source, problems)
+    problems += _computer_paths(text, body, source)
+    if any(p.level == "error" for p in problems):
+        raise PageError(problems)
     url = f"/{section.path}/{slug}/" if section.path else f"/{slug}/"
     page = Page(
         source=source,
@@ -280,6 +283,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         body_images=body_images,
         communes=values.get("communes", ()),
         file_links=file_links,
+        local_links=_local_links(body_html, text, body),
     )
     return page, problems
 
@@ -290,6 +294,34 @@ def _line_of(written: str, text: str, body: str) -> int:
     start = len(full) - len(body)  # the body is the end of the file
     at = full.find(written, start)
     return full.count("\n", 0, at if at >= 0 else start) + 1
+
+
+# A path on the officer's own computer: 'C:\\Users\\…', 'D:/Ảnh/…', '\\\\may-chu\\…', 'file:///…'.
+_COMPUTER_PATH = re.compile(r"""(!?)\[[^\]]*\]\(\s*<?((?:[A-Za-z]:[\\/]|\\\\|file:/)[^)>]*)>?\)|\b(?:src|href)\s*=\s*["']((?:[A-Za-z]:[\\/]|\\\\|file:/)[^"']*)["']""")
+
+
+def _computer_paths(text: str, body: str, source: str) -> list[Problem]:
+    """Pictures and files linked from the officer's computer: no citizen's browser can open them."""
+    problems = []
+    for m in _COMPUTER_PATH.finditer(body):
+        written = (m[2] or m[3]).strip()
+        name = re.split(r"[\\/]", written.rstrip("\\/"))[-1] or "ten-tep"
+        image = m[1] == "!" or (m[3] is not None and m[0].lstrip().lower().startswith("src"))
+        folder, example = ("images", f"![mô tả ảnh](/images/{name})") if image else ("files", f"[tên tài liệu](/files/{name})")
+        problems.append(Problem(source, _line_of(written, text, body),
+                                f"{'ảnh' if image else 'liên kết'} trỏ tới tệp trên máy tính của bạn ({written}): người xem trên mạng "
+                                f"không mở được. Hãy chép tệp vào thư mục static/{folder}/ của trang (tên không dấu, không dấu cách) "
+                                f"rồi viết {example}"))
+    return problems
+
+
+def _local_links(body_html: str, text: str, body: str) -> tuple[tuple[str, int], ...]:
+    """The body's links and images to this site's own addresses ('/thong-bao/…', '/files/a.pdf'), with their lines."""
+    if 'href="/' not in body_html and 'src="/' not in body_html:
+        return ()
+    urls = (ref.url for ref in scan_html(body_html).refs if ref.attr in ("href", "src"))
+    local = dict.fromkeys(u for u in urls if u.startswith("/") and not u.startswith("//"))
+    return tuple((url, _line_of(url, text, body)) for url in local)
 
 
 def _body_images(body_html: str, text: str, body: str, source: str, problems: list[Problem]) -> tuple[str, ...]:
