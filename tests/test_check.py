@@ -182,10 +182,24 @@ def test_human_report_is_grouped_by_file():
     assert "\x1b[31m" in coloured.stdout  # red for errors on a terminal
 
 
-def test_exit_codes_clean_site_and_strict(tmp_path):
+def test_the_scaffolds_sample_content_is_listed_one_by_one_and_fails_strict(tmp_path):
     new = CliRunner().invoke(cli, ["new", str(tmp_path / "tan-an"), "--name", "Tân An", "--province", "Đồng Tháp"])
     assert new.exit_code == 0, new.output
     site = tmp_path / "tan-an"
+    listed = run(str(site), "--format", "json")
+    assert listed.exit_code == 0
+    found = {(f["path"], f["line"]) for f in json.loads(listed.stdout)["findings"] if f["code"] == "placeholder"}
+    config = (site / "site.yaml").read_text(encoding="utf-8").splitlines()
+    assert {("site.yaml", n) for n, line in enumerate(config, 1) if "0000 000 000" in line or "Nguyễn Văn A" in line} <= found
+    assert ("content/_index.md", 15) in found and len(found) > 20
+    assert run(str(site), "--strict").exit_code == 1
+
+
+def test_exit_codes_clean_site_and_strict(tmp_path, fill_in):
+    new = CliRunner().invoke(cli, ["new", str(tmp_path / "tan-an"), "--name", "Tân An", "--province", "Đồng Tháp"])
+    assert new.exit_code == 0, new.output
+    site = tmp_path / "tan-an"
+    fill_in(site)
     clean = run(str(site))
     assert clean.exit_code == 0, clean.output
     assert "Không có vấn đề nào" in clean.stdout

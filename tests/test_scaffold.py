@@ -301,17 +301,25 @@ def check_pdf(pdf: bytes) -> None:
 
 
 @pytest.mark.parametrize("name, kind, province", [("Tân An", "xã", "Đồng Tháp"), ("Phú Quốc", "đặc khu", "An Giang")])
-def test_the_new_site_builds_without_warnings(tmp_path, name, kind, province):
-    """End to end: what `xaweb new` writes, `xaweb build --strict` builds."""
+def test_the_new_site_builds_warning_once_of_its_sample_content_and_strictly_once_filled_in(tmp_path, name, kind, province, fill_in):
+    """End to end: what `xaweb new` writes builds, with one warning counting what is still the scaffold's
+    (so nothing of it goes live by accident: `--strict` refuses it); filled in, `xaweb build --strict` builds."""
     from datetime import datetime
 
     from xaweb.build import BuildOptions, build
+    from xaweb.errors import BuildError
     from xaweb.vietnamese import VN_TZ
 
     site_dir = tmp_path / "site"
     scaffold_site(site_dir, name, kind, province, None, today=TODAY)
     out = tmp_path / "out"
-    result = build(BuildOptions(site_dir, out, strict=True, now=datetime(2026, 7, 16, tzinfo=VN_TZ)))
+    now = datetime(2026, 7, 16, tzinfo=VN_TZ)
+    [warning] = build(BuildOptions(site_dir, tmp_path / "draft", now=now)).warnings
+    assert warning.code == "placeholder" and "0000 000 000" in warning.message and "xaweb check" in warning.message
+    with pytest.raises(BuildError):
+        build(BuildOptions(site_dir, tmp_path / "strict", strict=True, now=now))
+    fill_in(site_dir)
+    result = build(BuildOptions(site_dir, out, strict=True, now=now))
     assert result.warnings == []
     for section in load_regulations():
         assert (out / section.path / "index.html").is_file(), section.path

@@ -23,6 +23,7 @@ from .cache import COMPILED_DIR, BuildCache, LastBuild, Summary
 from .config import SiteConfig
 from .content.assemble import moved_pages, next_expiry
 from .content.links import broken_links
+from .content.placeholders import config_placeholders, index_placeholders, placeholder_summary
 from .content.model import Site
 from .digests import digest
 from .discover import SiteFiles, stamp_of, walk_files
@@ -107,6 +108,18 @@ def _inputs_stamp(config: SiteConfig, files: SiteFiles, template_dirs: list[Path
     )
 
 
+def _officer_warnings(site: Site, outputs: list[Output], files: SiteFiles, last: LastBuild | None) -> list[Problem]:
+    """What `xaweb check` would say and an officer must hear at build time: links that go nowhere,
+    pages that moved since the last build, and how much of the scaffold's sample content is left."""
+    pages = site.pages + site.root_pages
+    answers = {o.url for o in outputs} | {"/" + o.path for o in outputs} | set(files.static)
+    warnings = broken_links(pages, answers, list(files.static))
+    if last is not None:
+        warnings += moved_pages(pages, last.summary.addresses)
+    placeholders = sum(len(p.placeholders) for p in pages) + len(config_placeholders(site.config)) + len(index_placeholders(files))
+    return warnings + ([placeholder_summary(placeholders)] if placeholders else [])
+
+
 def build(options: BuildOptions, progress: Progress = no_progress) -> BuildResult:
     site_dir = options.site_dir.resolve()
     out_dir = (options.out_dir or site_dir / DEFAULT_OUTPUT).resolve()
@@ -155,11 +168,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
 
     prepared = prepare(inputs, now, problems, drafts=options.drafts, cache=cache, jobs=jobs, progress=progress)
     parsed, site, outputs, merged = prepared.parsed, prepared.site, prepared.outputs, prepared.merged
-    # What `xaweb check` finds in the rendered pages, said by the build too, where officers look.
-    answers = {o.url for o in outputs} | {"/" + o.path for o in outputs} | set(files.static)
-    problems.extend(broken_links(site.pages + site.root_pages, answers, list(files.static)))
-    if last is not None:
-        problems.extend(moved_pages(site.pages + site.root_pages, last.summary.addresses))
+    problems.extend(_officer_warnings(site, outputs, files, last))
     timer.lap("parse")
     if cache is not None:
         shown = site.pages + site.root_pages

@@ -91,6 +91,7 @@ class Built:
     rendered: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes
     static: dict[str, Path] = field(default_factory=dict)  # URL path -> file
     sources: dict[str, Path] = field(default_factory=dict)  # content path -> file
+    index_placeholders: list[tuple[str, int, str]] = field(default_factory=list)  # scaffold text left in _index.md files
     site_dir: Path = Path(".")
 
 

@@ -26,7 +26,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..content.model import DOCUMENT, Page, Site
+from ..config import CONFIG_FILE
 from ..content.parse import PageError, split_front_matter
+from ..content.placeholders import CODE as PLACEHOLDER_CODE
+from ..content.placeholders import config_placeholders, index_placeholders, placeholder_message
 from ..discover import STATIC_DIR
 from ..errors import BuildError, Problem, Problems
 from ..parallel import render_many
@@ -75,6 +78,7 @@ def _build_in_memory(site_dir: Path, now: datetime, problems: Problems, layer: L
         return built
     built.static = inputs.files.static
     built.sources = {s.path: s.file for s, _ in inputs.files.pages}
+    built.index_placeholders = index_placeholders(inputs.files)
     try:
         prepared = prepare(inputs, now, problems, keep_going=True)
     except BuildError as exc:
@@ -165,7 +169,19 @@ def page_findings(site: Site, built: Built) -> list[Finding]:
             message = "văn bản chưa có tệp đính kèm ('file'): người dân cần tải được toàn văn văn bản"
             findings.append(Finding(page.source, _key_line(built, page.source, "number"), "warning", "document-no-file",
                                     message, rule.rule if rule else ""))
-    return findings
+        if page.placeholders:
+            lines = _text(built, page.source).splitlines()
+            findings += [Finding(page.source, n, "warning", PLACEHOLDER_CODE, placeholder_message(lines[n - 1] if n <= len(lines) else ""))
+                         for n in page.placeholders]
+    findings += [Finding(path, n, "warning", PLACEHOLDER_CODE, placeholder_message(text)) for path, n, text in built.index_placeholders]
+    return findings + _config_placeholders(site, built)
+
+
+def _config_placeholders(site: Site, built: Built) -> list[Finding]:
+    path = built.site_dir / CONFIG_FILE
+    finder = LineFinder(path.read_text(encoding="utf-8-sig"), CONFIG_FILE) if path.is_file() else None
+    return [Finding(CONFIG_FILE, finder.line(key) if finder else None, "warning", PLACEHOLDER_CODE, placeholder_message(value))
+            for key, value in config_placeholders(site.config)]
 
 
 def file_findings(built: Built, limit: int) -> list[Finding]:

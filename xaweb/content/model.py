@@ -106,6 +106,7 @@ class Page:
     communes: tuple[str, ...] = ()  # a province's shared page: the codes and kinds it is for (empty: every commune)
     slug_set: bool = False  # the front matter names the slug (else it is made from the title)
     aliases: tuple[str, ...] = ()  # old addresses ("/thong-bao/lich-tiep-cu/"): each gets a page that sends readers here
+    placeholders: tuple[int, ...] = ()  # lines still holding what `xaweb new` wrote for the officer to replace
     local_links: tuple[tuple[str, int], ...] = ()  # the body's links and images to the site's own addresses, with the line
     file_links: tuple[tuple[str, int], ...] = ()  # the files the body links to by name, with the line: ("content/thong-bao/a.md", 12)
     # Set at assembly, since they depend on the build time or on other pages, not on the file.

@@ -20,6 +20,7 @@ from ..vietnamese import as_vn_datetime, nfc, slugify
 from ..yamltext import LineFinder, YamlSyntaxError, parse
 from . import markup
 from .model import ARTICLE, DEFAULT_KINDS, DOCUMENT, KINDS, PROCEDURE, DocumentInfo, Link, Page, ProcedureInfo, SectionInfo
+from .placeholders import placeholder_lines
 
 FENCE = "---"
 COMMUNE_KINDS = tuple(k for k in UNIT_KINDS if k != "thị trấn")  # since 1 July 2025
@@ -284,6 +285,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         communes=values.get("communes", ()),
         file_links=file_links,
         local_links=_local_links(body_html, text, body),
+        placeholders=placeholder_lines(nfc(text)),
     )
     return page, problems
 
