@@ -239,3 +239,13 @@ def test_browser_check_finds_an_accessibility_violation():
     assert [(f.path, f.rule, f.level) for f in a11y] == [("public/tin-tuc/lich-tiem-chung-mo-rong/index.html", "link-name", "error")]
     assert a11y[0].line and "/link-name" in a11y[0].message and "360 px" in a11y[0].message  # where, and how to fix it
     assert not [f for f in report.findings if f.code == "external-request"]
+
+
+def test_a_page_with_broken_yaml_does_not_hide_what_is_wrong_elsewhere(tmp_path):
+    site = copy_site(SITES.parent.parent / "content-example", tmp_path / "site")
+    (site / "content/tin-tuc/hong.md").write_text('---\ntitle: "Họp dân\ndate: 2025-01-01\n---\nx\n', encoding="utf-8")
+    (site / "content/tin-tuc/khac.md").write_text("---\ntitle: Bài khác\ndate: 2025-01-02\n---\n[x](/khong-co/)\n", encoding="utf-8")
+    result = run(str(site), "--format", "json")
+    assert result.exit_code == 1
+    errors = {(f["path"], f["line"], f["code"]) for f in json.loads(result.stdout)["findings"] if f["level"] == "error"}
+    assert errors == {("content/tin-tuc/hong.md", 2, "front-matter"), ("content/tin-tuc/khac.md", 5, "broken-link")}

@@ -116,21 +116,23 @@ def test_new_special_zone(tmp_path):
 def test_usage_errors_exit_2(tmp_path, args):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2, result.output
-    assert "Usage:" in result.output
+    assert "Cách dùng:" in result.output and "Lỗi: " in result.output  # click's own words, in Vietnamese
+    assert not re.search(r"\b(Usage|Error|Try|Missing|Invalid|No such|Did you mean)\b", result.output), result.output
     assert not (tmp_path / "x").exists()
 
 
 def test_version():
     result = invoke("--version")
     assert result.exit_code == 0
-    assert result.output.strip() == f"xaweb, version {__version__}"
+    assert result.output.strip() == f"xaweb, phiên bản {__version__}"
 
 
 def test_python_dash_m_help():
     proc = subprocess.run([sys.executable, "-m", "xaweb", "--help"], capture_output=True, text=True, encoding="utf-8",
                           timeout=60, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("Usage: xaweb ")
+    assert proc.stdout.startswith("Cách dùng: xaweb [TÙY CHỌN] LỆNH [THAM SỐ]...")
+    assert "Tùy chọn:" in proc.stdout and "Lệnh:" in proc.stdout and "Hiện hướng dẫn này rồi thoát." in proc.stdout
     for command in ("build", "new", "serve"):
         assert re.search(rf"^\s+{command}\s", proc.stdout, re.M), command
 
@@ -273,3 +275,38 @@ def test_a_terminal_gets_a_live_progress_line_and_a_ci_log_does_not(tmp_path):
     in_ci = _build_on_a_terminal(site, {**env, "CI": "true"})
     assert "\x1b[K" not in in_ci and "Phân tích:" not in in_ci
     assert f"Đã dựng {pages} trang" in in_ci
+
+
+def test_a_mistyped_command_is_answered_in_vietnamese_with_a_suggestion():
+    result = CliRunner().invoke(cli, ["buld"], prog_name="xaweb")
+    assert result.exit_code == 2
+    assert "Lỗi: Không có lệnh 'buld'. Có phải ý bạn là 'build'?" in result.output
+    assert "Xem hướng dẫn: xaweb --help" in result.output
+    missing = CliRunner().invoke(cli, ["build", "--jobs"])
+    assert "Lỗi: Tùy chọn '--jobs' cần một giá trị." in missing.output
+
+
+def test_every_message_of_the_installed_click_is_in_the_vietnamese_table():
+    """An upgrade of click that brings a new message must bring its translation too."""
+    import ast
+    import os
+
+    import click
+
+    from xaweb.cli_vi import MESSAGES, PLURALS
+
+    folder = os.path.dirname(click.__file__)
+    found = set()
+    for name in os.listdir(folder):
+        if name.endswith(".py"):
+            for node in ast.walk(ast.parse(open(os.path.join(folder, name), encoding="utf-8").read())):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext") and node.args \
+                        and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                    found.add(node.args[0].value)
+    # Messages for the programmer who declares options wrongly, never shown to an officer, and a one-letter format code.
+    for_developers = {"Could not determine name for option with declarations {decls!r}", "Name '{name}' defined twice",
+                      "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+                      "Boolean option {decl!r} cannot use the same flag for true/false.", "d",
+                      "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
+                      "Did you mean to pass '--{name}'?"}
+    assert found - for_developers - set(MESSAGES) - set(PLURALS) == set()

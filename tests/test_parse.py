@@ -396,3 +396,15 @@ def test_the_bodys_own_addresses_are_listed_with_their_lines(md, news):
     text = "---\ntitle: Họp dân\n---\n[Lịch](/thong-bao/lich/)\n\n![Ảnh](/images/a.jpg)\n\n[Ngoài](https://x.gov.vn/) [tệp](/files/a.pdf#trang-2)\n"
     page, _ = parse_page(text, SOURCE, news, md)
     assert page.local_links == (("/thong-bao/lich/", 4), ("/images/a.jpg", 6), ("/files/a.pdf#trang-2", 8))
+
+
+def test_a_tab_in_front_matter_is_named_at_its_line_in_the_file(md, news):
+    text = "---\ntitle: Họp dân\n\tdate: 2024-03-04\n---\nNội dung\n"
+    [problem] = errors_of(text, news, md)
+    assert problem.line == 3 and "Tab" in problem.message
+
+
+def test_an_unclosed_quote_is_named_where_it_opened_not_where_the_front_matter_ends(md, news):
+    text = '---\ntitle: "Họp dân ấp 3\ndate: 2024-03-04\nsummary: Tóm tắt\n---\nNội dung\n'
+    [problem] = errors_of(text, news, md)
+    assert problem.line == 2 and "chưa được đóng" in problem.message

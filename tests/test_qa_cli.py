@@ -4,6 +4,7 @@ and an offline build from an exported file."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,16 +43,30 @@ def test_cli_moderation_round_trip_and_offline_build(tmp_path):
     assert "Mật khẩu cần ít nhất" in run("qa", "account", "add", "yeu", "--site", SITE_ID, "--db", db, "--password-stdin", input="ngan\n", ok=False)
     assert f"{SITE_ID}\tcanbo" in run("qa", "account", "list", "--db", db)
     q = submit(db, 1, name="Phạm Văn Minh", contact="minh@example.vn")
-    listed = run("qa", "list", "--site", SITE_ID, "--db", db, "--status", "received")
-    assert q.code in listed and "minh@example.vn" not in listed
-    shown = json.loads(run("qa", "show", str(q.id), "--site", SITE_ID, "--db", db))
+    listed = run("qa", "list", "--site", SITE_ID, "--db", db, "--status", "received").splitlines()
+    assert listed[0] == "Số\tMã theo dõi\tNhận lúc (giờ Việt Nam)\tTrạng thái\tLĩnh vực\tNội dung"
+    row = listed[1].split("\t")
+    received = core.utcnow().astimezone(VN_TZ)
+    assert row[:2] == [str(q.id), q.code] and row[3] == "Đã tiếp nhận, đang xử lý" and "minh@example.vn" not in listed[1]
+    assert re.fullmatch(r"\d\d:\d\d \d\d/\d\d/\d{4}", row[2]) and row[2].endswith(received.strftime("%d/%m/%Y"))
+    assert run("qa", "list", "--site", SITE_ID, "--db", db, "--status", "published").strip() == "Không có câu hỏi nào ở trạng thái «Đã trả lời và đăng công khai»."
+    shown = json.loads(run("qa", "show", str(q.id), "--site", SITE_ID, "--db", db, "--format", "json"))
     assert shown["contact"] == "minh@example.vn"
+    text = run("qa", "show", str(q.id), "--site", SITE_ID, "--db", db)
+    assert text.startswith(f"Câu hỏi số {q.id} — mã theo dõi {q.code}\nTrạng thái: Đã tiếp nhận, đang xử lý\n")
+    assert "Người hỏi: Phạm Văn Minh" in text and "Liên hệ: minh@example.vn" in text
+    assert f"Nhận lúc: {row[2]}" in text  # Vietnam's time, as in the list
     assert "Không thể đăng công khai" in run("qa", "publish", str(q.id), "--site", SITE_ID, "--db", db, ok=False)  # not answered
     answer_file = tmp_path / "tra-loi.md"
     answer_file.write_text("Bạn liên hệ **Văn phòng** xã.\n", encoding="utf-8")
     assert "Đã trả lời" in run("qa", "answer", str(q.id), "--site", SITE_ID, "--db", db, "--answer-file", answer_file,
                                "--office", "Văn phòng UBND xã", "--title", "Liên hệ ở đâu?", "--public-question", "Tôi liên hệ ở đâu?")
     assert "đăng công khai" in run("qa", "publish", str(q.id), "--site", SITE_ID, "--db", db)
+    untitled = submit(db, 3)
+    run("qa", "answer", str(untitled.id), "--site", SITE_ID, "--db", db, "--answer", "Có.", "--office", "Văn phòng UBND xã")
+    refused = run("qa", "publish", str(untitled.id), "--site", SITE_ID, "--db", db, ok=False)
+    assert "--title: Cần tiêu đề công khai" in refused and "--public-question: Cần nội dung câu hỏi công khai" in refused
+    assert f"xaweb qa answer {untitled.id} --site {SITE_ID}" in refused  # how to set them
     other = submit(db, 2)
     run("qa", "reject", str(other.id), "--site", SITE_ID, "--db", db, "--reason", "spam")
     run("qa", "reject", str(other.id), "--site", SITE_ID, "--db", db, "--reason", "spam", ok=False)  # already rejected
@@ -64,7 +79,8 @@ def test_cli_moderation_round_trip_and_offline_build(tmp_path):
     assert "Phạm Văn Minh" not in export.read_text(encoding="utf-8") and "minh@example.vn" not in export.read_text(encoding="utf-8")
 
     log = run("qa", "access-log", "--site", SITE_ID, "--db", db)
-    assert [line.split("\t")[3] for line in log.splitlines()][::-1] == ["list", "view", "answer", "publish", "reject", "erase"]
+    assert [line.split("\t")[3] for line in log.splitlines()][::-1] == ["list", "list", "view", "view", "answer", "publish", "answer",
+                                                                        "reject", "erase"]
 
     site = tmp_path / "site"
     (site / "content" / "hoi-dap").mkdir(parents=True)

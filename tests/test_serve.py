@@ -12,6 +12,7 @@ import queue
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -302,3 +303,16 @@ def test_writes_of_its_own_builds_and_of_git_do_not_rebuild(site, serve):
     server.wait_for(r"Đã dựng lại")
     assert len(re.findall(r"Đã dựng lại", "".join(server.output))) == builds + 1
     events.close()
+
+
+def test_a_busy_port_is_said_in_vietnamese_with_another_port_to_try(site):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "xaweb", "serve", str(site), "--port", str(port)], capture_output=True,
+                              text=True, encoding="utf-8", timeout=60, env={**os.environ, "CI": "true"})
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Errno" not in done.stderr
+    assert f"Lỗi: cổng {port} đang có chương trình khác dùng" in done.stderr and f"xaweb serve --port {port + 1}" in done.stderr
+    assert "Đã dựng" not in done.stderr  # said before any build

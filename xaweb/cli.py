@@ -13,10 +13,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, cli_vi
 from .config import KINDS
 from .errors import BuildError, Problem
 from .vietnamese import as_vn_datetime, nfc
+
+cli_vi.install()  # click's own usage lines and errors, in Vietnamese
 
 
 def _print_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
@@ -42,7 +44,7 @@ def _parse_now(value: str | None) -> datetime | None:
         raise click.BadParameter(f"'{value}' không phải là ngày giờ ISO (YYYY-MM-DD[THH:MM])") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=cli_vi.Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xaweb")
 def cli() -> None:
     """xaweb: dựng trang thông tin điện tử của UBND xã, phường, đặc khu."""
@@ -75,8 +77,8 @@ class ProgressLine:
 
 
 @cli.command("build")
-@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Thư mục đầu ra (mặc định: SITE/public).")
+@click.argument("site", default=".", metavar="[THƯ_MỤC]", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Thư mục đầu ra (mặc định: THƯ_MỤC/public).")
 @click.option("--drafts", is_flag=True, help="Dựng cả bản nháp (draft: true).")
 @click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
 @click.option("--now", "now", metavar="YYYY-MM-DD[THH:MM]", help="Thời điểm dùng để xét hết hạn (mặc định: bây giờ).")
@@ -92,7 +94,7 @@ class ProgressLine:
 @click.option("--merge", is_flag=True, help="Với --province: chỉ dựng cổng của tỉnh từ số liệu các phần đã dựng.")
 def build_command(site: Path, output: Path | None, drafts: bool, strict: bool, now: str | None, jobs: int | None, clean: bool, timings: bool,
                   offline: bool, force: bool, province: Path | None, only: str | None, shard: str | None, merge: bool) -> None:
-    """Dựng trang web từ thư mục SITE (mặc định: thư mục hiện tại)."""
+    """Dựng trang web từ THƯ_MỤC của trang (mặc định: thư mục hiện tại)."""
     from .build import BuildOptions, build  # here, like every command's own imports: `xaweb --help` stays instant
     from .paths import CACHE_DIR
 
@@ -181,20 +183,24 @@ def _build_province(root: Path, output: Path | None, only: str | None, shard: st
 
 
 @cli.command("serve")
-@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("site", default=".", metavar="[THƯ_MỤC]", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe.")
 @click.option("-p", "--port", default=1313, show_default=True, type=click.IntRange(0, 65535), help="Cổng.")
 @click.option("--drafts", is_flag=True, help="Hiện cả bản nháp.")
 @click.option("--offline", is_flag=True, help="Không tải nguồn tin qua mạng; dùng bản lưu gần nhất.")
 def serve_command(site: Path, host: str, port: int, drafts: bool, offline: bool) -> None:
     """Dựng, phục vụ trang tại máy này và tự tải lại trình duyệt khi sửa nội dung."""
-    from .serve import serve
+    from .serve import ServeError, serve
 
-    serve(site, host, port, drafts, lambda text: click.echo(text, err=True), offline=offline)
+    try:
+        serve(site, host, port, drafts, lambda text: click.echo(text, err=True), offline=offline)
+    except ServeError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(1)
 
 
 @cli.command("new")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="THƯ_MỤC_MỚI", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="Tên xã/phường/đặc khu, ví dụ 'Tân An'.")
 @click.option("--kind", type=click.Choice(KINDS), default="xã", show_default=True, help="Loại đơn vị hành chính.")
 @click.option("--province", required=True, help="Tên tỉnh/thành phố, ví dụ 'Đồng Tháp'.")
@@ -204,7 +210,7 @@ def serve_command(site: Path, host: str, port: int, drafts: bool, offline: bool)
               help="Tạo thư mục của cả tỉnh (docs/province.md) từ danh sách xã này (CSV: code,name,kind,…).")
 def new_command(directory: Path, name: str | None, kind: str, province: str, base_url: str | None, code: str,
                 communes: Path | None) -> None:
-    """Tạo một trang mới trong DIRECTORY với đủ các chuyên mục bắt buộc (hoặc thư mục của cả tỉnh, với --communes)."""
+    """Tạo một trang mới trong THƯ_MỤC_MỚI với đủ các chuyên mục bắt buộc (hoặc thư mục của cả tỉnh, với --communes)."""
     from .scaffold import scaffold_site
 
     if communes is not None:
@@ -240,7 +246,7 @@ _add_qa_commands()
 
 
 @cli.command("check")
-@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("site", default=".", metavar="[THƯ_MỤC]", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: báo cáo cho người đọc, theo từng tệp; json: cho CI (xem docs/check.md).")
 @click.option("--strict", is_flag=True, help="Trả mã 1 cả khi chỉ có cảnh báo.")
@@ -254,7 +260,7 @@ _add_qa_commands()
 @click.option("--only", metavar="MÃ,MÃ,…", help="Với --province: chỉ kiểm tra các xã có mã này.")
 def check_command(site: Path, fmt: str, strict: bool, browser: bool, chromium: str | None, max_file_size: float, now: str | None,
                   province: Path | None, only: str | None) -> None:
-    """Kiểm tra trang SITE (mặc định: thư mục hiện tại) mà không cần dựng trước: liên kết hỏng,
+    """Kiểm tra trang trong THƯ_MỤC (mặc định: thư mục hiện tại) mà không cần dựng trước: liên kết hỏng,
     ảnh thiếu mô tả, chuyên mục bắt buộc, nội dung cũ, tệp quá lớn, và (--browser) khả năng tiếp cận."""
     import json
 
@@ -303,10 +309,10 @@ FETCH_STATES = {"fresh": "mới", "unchanged": "không đổi", "cached": "bản
 
 
 @feeds_group.command("fetch")
-@click.argument("site", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("site", default=".", metavar="[THƯ_MỤC]", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Trả mã 1 nếu có nguồn không tải được.")
 def feeds_fetch_command(site: Path, strict: bool) -> None:
-    """Tải mọi nguồn tin của SITE vào .xaweb-cache/sources/ (giữ bản tốt gần nhất của mỗi nguồn)."""
+    """Tải mọi nguồn tin của trang trong THƯ_MỤC vào .xaweb-cache/sources/ (giữ bản tốt gần nhất của mỗi nguồn)."""
     from .config import load_config
     from .sources.fetch import FetchSettings, fetch_sources
 

@@ -12,7 +12,9 @@ the server keeps serving the last good build.
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 import tempfile
 import threading
 import time
@@ -170,6 +172,25 @@ def output_dir(site_dir: Path) -> Path:
     return Path(tempfile.gettempdir()) / "xaweb-serve" / digest(str(site_dir))[:16]
 
 
+class ServeError(Exception):
+    """The server cannot start; the message says why and what to do, in Vietnamese."""
+
+
+def _bind(host: str, port: int, handler: type) -> ThreadingHTTPServer:
+    try:
+        return ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        if isinstance(exc, socket.gaierror):
+            raise ServeError(f"không tìm thấy máy có tên '{host}'; để xem trang trên chính máy này, dùng --host 127.0.0.1") from None
+        if exc.errno in (errno.EADDRINUSE, 10048):  # 10048: Windows' WSAEADDRINUSE
+            raise ServeError(f"cổng {port} đang có chương trình khác dùng (có thể là một xaweb serve đang chạy ở cửa sổ khác). "
+                             f"Hãy đóng chương trình đó, hoặc chọn cổng khác: xaweb serve --port {port + 1}") from None
+        if exc.errno in (errno.EACCES, 10013):  # 10013: WSAEACCES
+            raise ServeError(f"không được phép dùng cổng {port} (cổng dưới 1024 cần quyền quản trị); hãy chọn cổng khác, "
+                             "ví dụ xaweb serve --port 1313") from None
+        raise ServeError(f"không mở được địa chỉ {host}:{port} ({exc.strerror or exc}); hãy kiểm tra --host và --port") from None
+
+
 def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[str], None], offline: bool = False) -> None:
     import watchfiles
 
@@ -205,8 +226,8 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, report: Callable[[
         report(f"Đã dựng lại: {result.rendered} tệp mới, {result.reused} giữ nguyên ({time.perf_counter() - started:.2f} giây).")
         state.publish(None)
 
+    server = _bind(host, port, make_handler(out_dir, state, stopping))  # first: a busy port is said before any build
     rebuild()
-    server = ThreadingHTTPServer((host, port), make_handler(out_dir, state, stopping))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     # With yield_on_timeout the first (empty) batch comes once the watcher runs: only then is the

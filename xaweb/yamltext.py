@@ -42,12 +42,42 @@ def parse(text: str) -> Any:
         except ValueError:  # an impossible date
             return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        reason = exc.problem or exc.context or "cú pháp YAML không hợp lệ"
-        raise YamlSyntaxError(line, f"lỗi cú pháp YAML: {reason}") from None
+        line, message = explain(exc, text)
+        raise YamlSyntaxError(line, f"lỗi cú pháp YAML: {message}") from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(None, f"lỗi cú pháp YAML: {exc}") from None
+        raise YamlSyntaxError(None, f"lỗi cú pháp YAML ({exc})") from None
+
+
+def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
+    """libyaml's message, said in Vietnamese for the mistakes people make, at the line where the
+    mistake is: an unclosed quote or bracket at the line that opened it, not where the file ended."""
+    problem, context = exc.problem or "", exc.context or ""
+    at = exc.problem_mark.line + 1 if exc.problem_mark else None
+    opened = exc.context_mark.line + 1 if exc.context_mark else at
+    lines = text.splitlines()
+
+    def line(n: int | None) -> str:
+        return lines[n - 1] if n and n <= len(lines) else ""
+
+    column = exc.problem_mark.column if exc.problem_mark else 0
+    if "tab" in problem or "\t" in line(at)[: column + 1]:
+        return at, ("dòng này có ký tự Tab: YAML chỉ nhận dấu cách để thụt đầu dòng. Hãy xóa Tab và gõ dấu cách "
+                    "(các dòng cùng cấp phải thẳng hàng)")
+    if "quoted scalar" in context:
+        quote = next((c for c in line(opened).partition(":")[2] if c in "\"'"), '"')
+        return opened, f"dấu ngoặc {quote} mở ở dòng này chưa được đóng: hãy thêm {quote} ở cuối giá trị"
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket = "[" if "sequence" in context else "{"
+        return opened, f"danh sách mở bằng '{bracket}' ở dòng này chưa đóng, hoặc thiếu dấu phẩy giữa các mục: viết như [mục một, mục hai]"
+    if "mapping values are not allowed" in problem:
+        return at, ("dấu hai chấm ':' ở chỗ không được phép. Nếu giá trị có dấu hai chấm, hãy đặt cả giá trị trong dấu ngoặc kép "
+                    '(title: "Thông báo: họp dân"); nếu không, hãy kiểm tra thụt đầu dòng và dấu cách sau dấu hai chấm ở dòng này và dòng trên')
+    if "expected key" in problem or "block end" in problem:
+        return at, ("dòng này không đúng dạng 'khóa: giá trị': có thể do dấu ngoặc kép đặt giữa giá trị (hãy đặt cả giá trị trong dấu "
+                    "ngoặc kép, và viết ngoặc kép bên trong thành ngoặc đơn) hoặc do thụt đầu dòng sai")
+    if "could not find expected ':'" in problem:
+        return at, "thiếu dấu hai chấm ':' sau tên khóa (viết khóa: giá trị)"
+    return at or opened, f"cú pháp không hợp lệ ({problem or context})"
 
 
 def key_lines(text: str) -> dict[KeyPath, int]:

@@ -29,6 +29,8 @@ CODES = {
     "expired-pinned": "thông báo đã hết hạn nhưng vẫn ghim",
     "document-no-file": "văn bản chưa có tệp đính kèm",
     "oversized-file": "tệp tĩnh vượt giới hạn dung lượng",
+    "placeholder": "còn nội dung mẫu do xaweb new tạo (số điện thoại, tên lãnh đạo, bài mẫu)",
+    "same-title": "hai trang cùng tiêu đề trong một chuyên mục: trang sau được đặt ở đường dẫn có tên tệp",
     "a11y": "vi phạm WCAG 2.1 A/AA do axe-core tìm thấy trong Chromium (--browser)",
     "external-request": "trang tải tài nguyên từ máy chủ khác (--browser)",
 }

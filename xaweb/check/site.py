@@ -85,8 +85,9 @@ def _build_in_memory(site_dir: Path, now: datetime, problems: Problems, layer: L
         record(exc)
         return built
     built.site, built.outputs = prepared.site, prepared.outputs
-    if problems.errors:
-        return built  # rendering a site with missing pages would only add noise
+    if any(not p.path.startswith(("content/", "shared/")) for p in problems.errors):
+        return built  # a broken config or theme: rendering would only add noise
+    # A page that failed is left out, as the build would once it is fixed: the others are still checked.
     memory = MemoryOutput()
     # Resizing is the build's job; the copies' URLs are known from the plan.
     rendered = [out for out in prepared.outputs if not KINDS[out.kind].derived]

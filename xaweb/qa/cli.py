@@ -10,11 +10,14 @@ import getpass
 import json
 import sys
 from dataclasses import fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
 
 import click
 
+from ..cli_vi import Group
+from ..vietnamese import as_vn_datetime
 from . import core, service
 from .core import Account, QaError, Site
 
@@ -50,14 +53,20 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def _run(db: str, action: Callable[[Store], T]) -> T:
-    """Open the store, run `action(store)`, turn a QaError into a message and exit code 1."""
+# The fields a refusal names, as the options that set them.
+FIELD_OPTIONS = {"answer": "--answer", "office": "--office", "title": "--title", "public_question": "--public-question",
+                 "topic": "--topic", "reason": "--reason", "since": "--since", "until": "--until"}
+
+
+def _run(db: str, action: Callable[[Store], T], hint: str = "") -> T:
+    """Open the store, run `action(store)`, turn a QaError into a message (the fields it names as the
+    options that set them, then `hint`) and exit code 1."""
     store = _store(db)
     try:
         return action(store)
     except QaError as exc:
-        details = "".join(f"\n  {k}: {v}" for k, v in exc.fields.items())
-        _fail(exc.message + details)
+        details = "".join(f"\n  {FIELD_OPTIONS.get(k, k)}: {v}" for k, v in exc.fields.items())
+        _fail(exc.message + details + (f"\n{hint}" if hint and exc.fields else ""))
     finally:
         store.close()
 
@@ -85,7 +94,7 @@ def parse_limits(values: tuple[str, ...]) -> core.Limits:
     return replace(defaults, **changes)
 
 
-@click.group("qa")
+@click.group("qa", cls=Group)
 def qa() -> None:
     """Máy chủ hỏi đáp: tiếp nhận câu hỏi, đánh giá; kiểm duyệt; xuất để đăng."""
 
@@ -138,14 +147,14 @@ def site_group() -> None:
 
 @site_group.command("add")
 @DB_OPTION
-@click.argument("site_id")
+@click.argument("site_id", metavar="MÃ_TRANG")
 @click.option("--url", required=True, help="base_url của trang, ví dụ https://tananhoa.dongthap.gov.vn")
 @click.option("--name", default="", help="Tên hiển thị, ví dụ 'UBND xã Tân An Hòa'.")
 @click.option("--origin", "origins", multiple=True, help="Nguồn (Origin) khác được phép gửi biểu mẫu.")
 @click.option("--retention-days", default=365, show_default=True, type=click.IntRange(1, 3650),
               help="Số ngày giữ dữ liệu cá nhân sau khi trả lời.")
 def site_add(db: str, site_id: str, url: str, name: str, origins: tuple[str, ...], retention_days: int) -> None:
-    """Đăng ký hoặc cập nhật trang SITE_ID; in mã truy cập API xuất khi đăng ký mới."""
+    """Đăng ký hoặc cập nhật trang MÃ_TRANG; in mã truy cập API xuất khi đăng ký mới."""
     if not core.SITE_ID.match(site_id):
         _fail("Mã trang chỉ gồm chữ thường không dấu, số và dấu gạch ngang.")
     if not url.startswith(("https://", "http://")):
@@ -173,9 +182,9 @@ def site_list(db: str) -> None:
 
 @site_group.command("token")
 @DB_OPTION
-@click.argument("site_id")
+@click.argument("site_id", metavar="MÃ_TRANG")
 def site_token(db: str, site_id: str) -> None:
-    """Cấp mã truy cập API xuất mới cho SITE_ID (mã cũ hết hiệu lực)."""
+    """Cấp mã truy cập API xuất mới cho MÃ_TRANG (mã cũ hết hiệu lực)."""
     token = _run(db, lambda s: service.new_export_token(s, service.require_site(s, site_id)))
     click.echo(token)
 
@@ -197,10 +206,10 @@ def account_group() -> None:
 @account_group.command("add")
 @DB_OPTION
 @SITE_OPTION
-@click.argument("username")
+@click.argument("username", metavar="TÊN_ĐĂNG_NHẬP")
 @click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ dòng đầu của đầu vào chuẩn.")
 def account_add(db: str, site_id: str, username: str, password_stdin: bool) -> None:
-    """Tạo hoặc đặt lại tài khoản USERNAME của trang --site."""
+    """Tạo hoặc đặt lại tài khoản TÊN_ĐĂNG_NHẬP của trang --site."""
     try:
         from .admin import hash_password
     except ImportError as exc:
@@ -212,7 +221,7 @@ def account_add(db: str, site_id: str, username: str, password_stdin: bool) -> N
 
 @account_group.command("remove")
 @DB_OPTION
-@click.argument("username")
+@click.argument("username", metavar="TÊN_ĐĂNG_NHẬP")
 def account_remove(db: str, username: str) -> None:
     """Xóa tài khoản (và các phiên đăng nhập của nó)."""
     if not _run(db, lambda s: s.delete_account(username)):
@@ -231,41 +240,76 @@ def account_list(db: str) -> None:
 # --- moderation ----------------------------------------------------------------------------
 
 
+LIST_HEADER = "Số\tMã theo dõi\tNhận lúc (giờ Việt Nam)\tTrạng thái\tLĩnh vực\tNội dung"
+
+
+def _local(moment: datetime | None) -> str:
+    return as_vn_datetime(moment).strftime("%H:%M %d/%m/%Y") if moment else "—"
+
+
 def _line(q: core.Question) -> str:
-    return f"{q.id}\t{q.code}\t{q.received_at:%Y-%m-%d}\t{q.status}\t{q.topic}\t{q.title or q.question[:60]}"
+    return f"{q.id}\t{q.code}\t{_local(q.received_at)}\t{core.STATUS_VI[q.status]}\t{q.topic}\t{q.title or q.question[:60]}"
+
+
+def question_text(q: core.Question) -> str:
+    """A question as an officer reads it, times in Vietnam's."""
+    rows = [("Trạng thái", core.STATUS_VI[q.status]), ("Lĩnh vực", q.topic),
+            ("Người hỏi", (q.name or "(không ghi tên)") + (" — đồng ý đăng tên" if q.publish_name else "")),
+            ("Liên hệ", q.contact or "(không ghi)"), ("Nhận lúc", _local(q.received_at)),
+            ("Trả lời lúc", _local(q.answered_at) if q.answered_at else ""), ("Đăng lúc", _local(q.published_at) if q.published_at else ""),
+            ("Từ chối lúc", _local(q.rejected_at) if q.rejected_at else ""),
+            ("Lý do từ chối", core.REJECT_REASONS.get(q.reject_reason, q.reject_reason)),
+            ("Xóa dữ liệu cá nhân lúc", _local(q.erased_at) if q.erased_at else "")]
+    texts = [("Câu hỏi", q.question), ("Tiêu đề công khai", q.title), ("Câu hỏi đăng công khai", q.public_question),
+             (f"Trả lời ({q.office})" if q.office else "Trả lời", q.answer)]
+    lines = [f"Câu hỏi số {q.id} — mã theo dõi {q.code}"] + [f"{label}: {value}" for label, value in rows if value]
+    for label, text in texts:
+        if text:
+            lines += ["", f"{label}:"] + [f"  {line}" for line in text.splitlines()]
+    return "\n".join(lines)
 
 
 @qa.command("list")
 @DB_OPTION
 @SITE_OPTION
-@click.option("--status", type=click.Choice(core.STATUSES), default=None, help="Chỉ các câu hỏi ở trạng thái này.")
+@click.option("--status", type=click.Choice(core.STATUSES), default=None,
+              help="Chỉ các câu hỏi ở trạng thái này: " + "; ".join(f"{k}: {v.lower()}" for k, v in core.STATUS_VI.items()) + ".")
 def list_command(db: str, site_id: str, status: str | None) -> None:
     """Liệt kê câu hỏi của trang (mới nhất trước)."""
-    for q in _run(db, lambda s: service.list_questions(s, service.require_site(s, site_id).id, status, _actor(), core.utcnow())):
+    questions = _run(db, lambda s: service.list_questions(s, service.require_site(s, site_id).id, status, _actor(), core.utcnow()))
+    if not questions:
+        click.echo("Không có câu hỏi nào" + (f" ở trạng thái «{core.STATUS_VI[status]}»." if status else "."))
+        return
+    click.echo(LIST_HEADER)
+    for q in questions:
         click.echo(_line(q))
 
 
 @qa.command("show")
 @DB_OPTION
 @SITE_OPTION
-@click.argument("question_id", type=int)
-def show(db: str, site_id: str, question_id: int) -> None:
+@click.argument("question_id", metavar="SỐ_CÂU_HỎI", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: để đọc; json: cho chương trình khác.")
+def show(db: str, site_id: str, question_id: int, fmt: str) -> None:
     """Xem đầy đủ một câu hỏi (có dữ liệu cá nhân; được ghi vào nhật ký truy cập)."""
     from .admin import question_json
 
     q = _run(db, lambda s: service.view_question(s, site_id, question_id, _actor(), core.utcnow()))
-    click.echo(json.dumps(question_json(q), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(question_json(q), ensure_ascii=False, indent=2) if fmt == "json" else question_text(q))
 
 
 def _moderate(db: str, site_id: str, question_id: int, action: str, params: dict[str, str]) -> None:
-    q = _run(db, lambda s: service.moderate(s, site_id, question_id, action, params, _actor(), core.utcnow()))
+    hint = (f"Đặt các mục này bằng: xaweb qa answer {question_id} --site {site_id} --office … --answer … "
+            "--title … --public-question …, rồi chạy lại lệnh." if action == "publish" else "")
+    q = _run(db, lambda s: service.moderate(s, site_id, question_id, action, params, _actor(), core.utcnow()), hint)
     click.echo(f"Câu hỏi {q.id} ({q.code}): {core.STATUS_VI[q.status]}.")
 
 
 @qa.command("answer")
 @DB_OPTION
 @SITE_OPTION
-@click.argument("question_id", type=int)
+@click.argument("question_id", metavar="SỐ_CÂU_HỎI", type=int)
 @click.option("--answer", "text", help="Nội dung trả lời (Markdown).")
 @click.option("--answer-file", type=click.Path(dir_okay=False, path_type=Path), help="Đọc nội dung trả lời từ tệp UTF-8.")
 @click.option("--office", required=True, help="Cơ quan, bộ phận trả lời.")
@@ -284,7 +328,7 @@ def answer_command(db: str, site_id: str, question_id: int, text: str | None, an
 @qa.command("reject")
 @DB_OPTION
 @SITE_OPTION
-@click.argument("question_id", type=int)
+@click.argument("question_id", metavar="SỐ_CÂU_HỎI", type=int)
 @click.option("--reason", type=click.Choice(sorted(core.REJECT_REASONS)), required=True, help="Lý do từ chối.")
 def reject_command(db: str, site_id: str, question_id: int, reason: str) -> None:
     """Từ chối câu hỏi (thư rác, ngoài thẩm quyền, trùng lặp)."""
@@ -294,7 +338,7 @@ def reject_command(db: str, site_id: str, question_id: int, reason: str) -> None
 @qa.command("publish")
 @DB_OPTION
 @SITE_OPTION
-@click.argument("question_id", type=int)
+@click.argument("question_id", metavar="SỐ_CÂU_HỎI", type=int)
 def publish_command(db: str, site_id: str, question_id: int) -> None:
     """Cho phép đăng câu hỏi đã trả lời ở lần dựng trang sau."""
     _moderate(db, site_id, question_id, "publish", {})
@@ -303,7 +347,7 @@ def publish_command(db: str, site_id: str, question_id: int) -> None:
 @qa.command("erase")
 @DB_OPTION
 @SITE_OPTION
-@click.argument("question_id", type=int, required=False)
+@click.argument("question_id", metavar="[SỐ_CÂU_HỎI]", type=int, required=False)
 @click.option("--code", default=None, help="Tìm câu hỏi theo mã theo dõi người hỏi cung cấp.")
 def erase_command(db: str, site_id: str, question_id: int | None, code: str | None) -> None:
     """Xóa dữ liệu cá nhân của một câu hỏi theo yêu cầu của người hỏi."""
