@@ -106,7 +106,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--communes", type=int, default=600)
     parser.add_argument("--pages", type=int, default=60)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--loop-communes", type=int, default=100, help="communes the shell loops build (then scaled)")
+    parser.add_argument("--loop-communes", type=int, default=100, help="communes the shell loops build (then scaled); 0: no loops")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
 
@@ -135,7 +135,7 @@ def main(argv: list[str]) -> int:
             print(f"  one-edit: {said.strip().splitlines()[0]}", file=sys.stderr)
             edit_page.write_text(original, encoding="utf-8")
             codes = sorted(p.name for p in (root / "sites").iterdir())[: args.loop_communes]
-            for tool, cmd in (("xaweb loop", lambda c: [*xaweb, "build", str(root / "sites" / c), "-o", str(out / "loop" / c), "--clean"]),
+            for tool, cmd in () if not codes else (("xaweb loop", lambda c: [*xaweb, "build", str(root / "sites" / c), "-o", str(out / "loop" / c), "--clean"]),
                               ("hugo loop", lambda c: [*hugo_binary(), "--source", str(root / "hugo" / c), "--destination",
                                                        str(out / "hugo" / c), "--cleanDestinationDir", "--quiet"])):
                 shutil.rmtree(out / "loop", ignore_errors=True)
@@ -158,6 +158,8 @@ def main(argv: list[str]) -> int:
               "xaweb loop": f"shell loop of `xaweb build` per commune (first {args.loop_communes}, scaled)",
               "hugo loop": f"shell loop of `hugo` per commune (first {args.loop_communes}, scaled)"}
     for key, label in labels.items():
+        if not results[key]:
+            continue  # --loop-communes 0: the province build alone
         walls = [w for w, _ in results[key]]
         lines.append(f"| {label} | {statistics.median(walls):.1f} s | {max(r for _, r in results[key]) / 1024:.0f} MiB |")
     report = "\n".join(lines) + "\n"
