@@ -1362,3 +1362,16 @@ def test_the_build_itself_warns_of_links_pictures_and_files_that_go_nowhere(tmp_
     assert [line for line, _ in found] == [first, first + 2, first + 2]
     assert "có phải /images/canh-dong-lua.jpg?" in found[0][1]
     assert {m for _, m in found[1:]} == {"không tìm thấy tệp static/files/khong-co.pdf", "liên kết tới /thong-bao/khong-co/: trang này không có"}
+
+
+def test_a_page_that_loses_its_address_to_an_earlier_one_moves_in_lists_and_feeds_of_an_incremental_build_too(tmp_path):
+    site = copy_site(EXAMPLE, tmp_path / "site")
+    out = tmp_path / "out"
+    run(site, out)
+    (site / "content/tin-tuc/dai-hoi-som.md").write_text(
+        "---\ntitle: Đại hội đại biểu Đảng bộ xã Tân An Hòa lần thứ I, nhiệm kỳ 2025–2030\ndate: 2025-08-01\n---\nTin sớm hơn.\n",
+        encoding="utf-8")
+    result = run(site, out)
+    assert [p.path for p in result.warnings if p.code == "same-title"] == ["content/tin-tuc/dai-hoi-dang-bo-xa-lan-thu-i.md"]
+    run(site, tmp_path / "clean", cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "clean")  # the feeds and lists show the moved page at its new address

@@ -43,7 +43,8 @@ def listing_digest(page: Page, parsed: str, images: dict | None = None) -> str:
     """What others can show of a page: `parsed` (the digest of the page without its body) and assembly-time facts."""
     shown = [images.get(url) for url in page_images(page)] if images else []
     size = page.document.file_size if page.document else None
-    return digest(f"{parsed} {page.section} {page.expired} {size} {shown!r} {page.links!r}")  # one part: this runs for every page
+    # The URL too: pages with one title get theirs at assembly (content/assemble.py), from the other pages.
+    return digest(f"{parsed} {page.url} {page.section} {page.expired} {size} {shown!r} {page.links!r}")  # one part: runs for every page
 
 
 # Attributes of `site` that reach other pages' data. A page template that uses
