@@ -123,9 +123,14 @@ def test_full_loop_submit_answer_publish_build_status(server, tmp_path, monkeypa
 
     status = requests.get(server.api() + "/status", params={"ma": code}, headers={"Accept": "application/json"}, timeout=30).json()
     assert status["status"] == "published" and status["answered"]
-    assert set(status) == {"code", "status", "status_text", "received", "answered", "url"}  # no personal data
+    assert set(status) == {"code", "status", "status_text", "received", "answered", "received_text", "answered_text", "url"}  # no personal data
+    answered = status["answered"]
+    assert status["answered_text"] == f"{answered[8:10]}/{answered[5:7]}/{answered[:4]}"  # as Vietnamese write dates
+    published = urlsplit(status["url"]).path.strip("/")
+    assert published.startswith("hoi-dap/") and published != "hoi-dap" and (out / published / "index.html").is_file()  # the answer itself
     html_status = requests.get(server.api() + "/status", params={"ma": code}, headers={"Accept": "text/html"}, timeout=30)
     assert "Đã trả lời" in html_status.text and "Người hỏi" not in html_status.text
+    assert f'href="{status["url"]}">Đọc câu trả lời đã đăng</a>' in html_status.text and status["answered_text"] in html_status.text
 
     # An incremental rebuild after the export changes equals a clean build.
     r = submit_json(server, question(3, token=server.token()))

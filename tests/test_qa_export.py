@@ -80,6 +80,8 @@ def site(root: Path, endpoint: str) -> Path:
         f"name: Tân An Hòa\nprovince: Đồng Tháp\nqa:\n  endpoint: {endpoint}\n  site_id: tan-an-hoa\n  export_url: auto\n"
         "  export_token_env: XAWEB_TEST_EXPORT_TOKEN\n", encoding="utf-8")
     (root / "content/hoi-dap/_index.md").write_text("---\ntitle: Hỏi đáp\n---\n", encoding="utf-8")
+    (root / "content/thu-tuc-hanh-chinh").mkdir()  # the procedure an answer links to
+    (root / "content/thu-tuc-hanh-chinh/tro-cap.md").write_text("---\ntitle: Trợ cấp xã hội hằng tháng\nkind: article\n---\nHồ sơ.\n", encoding="utf-8")
     return root
 
 

@@ -103,3 +103,26 @@ def test_theme_yaml_is_checked(tmp_path, meta, message):
         load_theme("sai", tmp_path)
     assert any(message in str(p) for p in failed.value.problems), failed.value.problems
     assert re.search(r"themes/sai/theme\.yaml", str(failed.value.problems[0]))
+
+
+@pytest.mark.parametrize("kind", ["xã", "phường", "đặc khu"])
+def test_every_page_the_theme_makes_names_the_sites_own_kind(tmp_path, kind):
+    """A phường's thank-you page, form and footer never say "Ủy ban nhân dân xã" (and so on for each kind)."""
+    from datetime import date
+
+    from xaweb.scaffold import scaffold_site
+
+    site = tmp_path / "site"
+    scaffold_site(site, "Tân An", kind, "Đồng Tháp", None, today=date(2026, 7, 15))
+    with open(site / "site.yaml", "a", encoding="utf-8") as config:  # the Q&A pages and forms too
+        config.write("\nqa:\n  endpoint: https://hoidap.dongthap.gov.vn\n  site_id: tan-an\n")
+    out = tmp_path / "out"
+    build(BuildOptions(site, out, jobs=1))
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 30 and (out / "hoi-dap/da-gui/index.html") in pages
+    others = [k for k in ("xã", "phường", "đặc khu") if k != kind]
+    wrong = [(p.relative_to(out).as_posix(), phrase) for p in pages for phrase in
+             [f"{prefix} {k} " for k in others for prefix in ("Ủy ban nhân dân", "UBND", "Chủ tịch")]
+             if phrase in p.read_text(encoding="utf-8")]
+    assert wrong == []
+    assert f"Ủy ban nhân dân {kind} Tân An" in (out / "index.html").read_text(encoding="utf-8")

@@ -24,7 +24,7 @@ from ..config import SiteConfig
 from ..digests import digest
 from ..errors import BuildError, Problem
 from ..i18n import Translator
-from ..urls import QUESTIONS_SECTION, RATINGS_SECTION
+from ..urls import QUESTIONS_SECTION, RATINGS_SECTION, answer_slug
 from ..vietnamese import slugify
 from .markup import make_markdown
 from .model import Page, SectionInfo
@@ -92,9 +92,6 @@ def _question_source(site: str, item: dict, label: Callable[[str], str]) -> QaSo
     qid = int(item["id"])
     answered, asked = _date(item["answered"], f"câu hỏi {qid}"), _date(item.get("asked") or item["answered"], f"câu hỏi {qid}")
     title = str(item["title"]).strip()
-    base = slugify(title)
-    if len(base) > 60:  # cut at a word
-        base = base[:61].rsplit("-", 1)[0]
     quote = "\n>\n".join("> " + line if line else ">" for line in escape_text(str(item["question"]).strip()).split("\n"))
     if item.get("name"):  # present only when the asker agreed to publish it
         quote += f"\n>\n> — {escape_text(str(item['name']).strip())}"
@@ -102,7 +99,7 @@ def _question_source(site: str, item: dict, label: Callable[[str], str]) -> QaSo
              (label("qa_answered"), _vi_date(answered)), (label("qa_office"), item["office"])]
     body = (f"## {label('qa_question_heading')}\n\n{quote}\n\n## {label('qa_answer_heading')}\n\n{escape_answer(str(item['answer']).strip())}\n\n"
             + "\n".join(f"- **{escape_text(k)}:** {escape_text(str(v))}" for k, v in facts if v) + "\n")
-    meta = {"title": title, "slug": f"{base}-{qid}" if base else f"cau-hoi-{qid}", "date": answered,
+    meta = {"title": title, "slug": answer_slug(title, qid), "date": answered,
             "summary": re.sub(r"\s+", " ", str(item["question"])).strip()[:200], "author": str(item["office"]),
             "params": {"qa_id": qid, "qa_topic": item.get("topic") or "", "qa_asked": asked}}
     return QaSource(f"qa:{site}/{qid}", QUESTIONS_SECTION, _front(meta) + body)

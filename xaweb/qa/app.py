@@ -203,7 +203,7 @@ class QaApp:
             return None  # not a browser: the token, limits and checks still apply
         if core.origin_of(origin) in site.allowed_origins or core.origin_of(origin) == core.origin_of(request.host_url):
             return origin
-        raise QaError(403, "bad_origin", "Yêu cầu không được gửi từ trang thông tin điện tử của xã nên bị từ chối.")
+        raise QaError(403, "bad_origin", "Yêu cầu không được gửi từ trang thông tin điện tử đã đăng ký với máy chủ hỏi đáp nên bị từ chối.")
 
     @staticmethod
     def cors(response: Response, origin: str | None, site: Site) -> Response:

@@ -31,14 +31,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable, Mapping
 
 # Site paths the endpoint and the theme agree on (slugs from REGULATIONS.md).
-from ..urls import PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECTION, RATINGS_SECTION, THANKS_SLUG  # noqa: E402,F401
+from ..urls import PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECTION, RATINGS_SECTION, THANKS_SLUG, answer_slug  # noqa: E402,F401
+from ..vietnamese import VN_TZ  # noqa: E402
 
 RECEIVED, ANSWERED, PUBLISHED, REJECTED = "received", "answered", "published", "rejected"
 STATUSES = (RECEIVED, ANSWERED, PUBLISHED, REJECTED)
 STATUS_VI = {RECEIVED: "Đã tiếp nhận, đang xử lý", ANSWERED: "Đã trả lời", PUBLISHED: "Đã trả lời và đăng công khai",
              REJECTED: "Không được xử lý"}
 REJECT_REASONS = {"spam": "Thư rác, quảng cáo hoặc nội dung vô nghĩa",
-                  "out_of_scope": "Không thuộc thẩm quyền giải quyết của Ủy ban nhân dân xã",
+                  "out_of_scope": "Không thuộc thẩm quyền giải quyết của Ủy ban nhân dân cấp xã",
                   "duplicate": "Trùng với câu hỏi đã được trả lời"}
 
 
@@ -280,7 +281,7 @@ def validate_question(data: Mapping[str, object], site: Site, nonce: str, now: d
     elif len(question) > QUESTION_MAX:
         errors["question"] = f"Câu hỏi dài quá {QUESTION_MAX} ký tự; vui lòng rút gọn."
     if not truthy(data.get("consent", "")):
-        errors["consent"] = "Vui lòng đánh dấu đồng ý để Ủy ban nhân dân xã xử lý thông tin bạn gửi."
+        errors["consent"] = "Vui lòng đánh dấu đồng ý để Ủy ban nhân dân xử lý thông tin bạn gửi."
     if errors:
         raise QaError(400, "invalid", "Thông tin chưa hợp lệ. Vui lòng sửa các mục được đánh dấu.", errors)
     return Question(site=site.id, code=new_code(), status=RECEIVED, topic=topic, question=question, received_at=now,
@@ -378,11 +379,12 @@ def retention_due(q: Question, days: int, now: datetime) -> bool:
 
 def status_view(q: Question, site: Site) -> dict:
     """The status lookup: dates and state only, no personal data and no question text."""
+    received, answered = q.received_at.astimezone(VN_TZ).date(), q.answered_at.astimezone(VN_TZ).date() if q.answered_at else None
     view = {"code": q.code, "status": q.status, "status_text": STATUS_VI[q.status],
-            "received": q.received_at.date().isoformat(),
-            "answered": q.answered_at.date().isoformat() if q.answered_at else None}
-    if q.status == PUBLISHED:
-        view["url"] = site.page_url(QUESTIONS_SECTION)
+            "received": received.isoformat(), "answered": answered.isoformat() if answered else None,
+            "received_text": f"{received:%d/%m/%Y}", "answered_text": f"{answered:%d/%m/%Y}" if answered else None}
+    if q.status == PUBLISHED and q.id is not None:
+        view["url"] = site.page_url(QUESTIONS_SECTION, answer_slug(q.title, q.id))  # the page the build made of it
     return view
 
 

@@ -181,8 +181,14 @@
       getJSON(form.action + "?ma=" + encodeURIComponent(code)).then(function (r) {
         var d = r.data || {};
         result.textContent = r.status === 200
-          ? d.code + ": " + d.status_text + (d.answered ? " (" + d.answered + ")" : "")
+          ? d.code + ": " + d.status_text + (d.answered_text ? " (" + d.answered_text + ")" : "")
           : ((d.error && d.error.message) || "");
+        if (r.status === 200 && d.url) {  // the published answer, from the endpoint's own JSON: a link, never markup
+          var link = document.createElement("a");
+          link.href = d.url;
+          link.textContent = " Đọc câu trả lời";
+          result.appendChild(link);
+        }
       }).catch(function () {
         form.submit();  // the endpoint's own page answers instead
       });
