@@ -1045,7 +1045,7 @@ def test_tricky_markup_in_a_body_is_made_safe(tricky):
     assert doc.xpath("//nav[@class='toc']//a/@href") == [f"#{i}" for i in ids]
     data = (out / "tin-tuc/doi-doan-ket-b-so-1-b-doi-so-2-100-dat-chuan/index.html").read_bytes()
     assert b"javascript:" not in data and b"onerror" not in data and b"alert(" not in data
-    assert doc.xpath("//main//img[@alt='Quốc huy']/@src") == ["/img/quoc-huy.svg"]
+    assert doc.xpath("//main//img[@alt='Quốc huy']/@src") == ["/img/bieu-trung.svg"]
 
 
 def test_raw_html_cannot_take_the_skip_link_target(tmp_path):
@@ -1170,7 +1170,7 @@ def test_theme_static_file_replaces_the_default_one(themed):
     site, out = themed
     assert (out / "css/xaweb.css").read_bytes() == (site / "themes/tinh-mau/static/css/xaweb.css").read_bytes()
     assert (out / "js/xaweb.js").read_bytes() == (DEFAULT_THEME / "static/js/xaweb.js").read_bytes()
-    assert (out / "img/quoc-huy.svg").read_bytes() == (DEFAULT_THEME / "static/img/quoc-huy.svg").read_bytes()
+    assert (out / "img/bieu-trung.svg").read_bytes() == (DEFAULT_THEME / "static/img/bieu-trung.svg").read_bytes()
 
 
 # --- a build killed at any step ----------------------------------------------------------

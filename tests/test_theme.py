@@ -126,3 +126,27 @@ def test_every_page_the_theme_makes_names_the_sites_own_kind(tmp_path, kind):
              if phrase in p.read_text(encoding="utf-8")]
     assert wrong == []
     assert f"Ủy ban nhân dân {kind} Tân An" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_default_mark_is_neutral_and_an_official_emblem_named_in_config_replaces_it(tmp_path):
+    from datetime import date
+
+    from xaweb.scaffold import scaffold_site
+
+    site = tmp_path / "site"
+    scaffold_site(site, "Tân An", "xã", "Đồng Tháp", None, today=date(2026, 7, 15))
+    build(BuildOptions(site, tmp_path / "plain", jobs=1))
+    home = (tmp_path / "plain/index.html").read_text(encoding="utf-8")
+    assert 'class="brand-emblem" src="/img/bieu-trung.svg"' in home and 'rel="icon" href="/img/bieu-trung.svg"' in home
+    assert "Quốc huy" not in (ROOT / "themes/default/static/img/bieu-trung.svg").read_text(encoding="utf-8").split("-->")[1]
+
+    with open(site / "site.yaml", "a", encoding="utf-8") as config:
+        config.write("\nemblem: /img/quoc-huy.png\n")
+    missing = build(BuildOptions(site, tmp_path / "missing", jobs=1))
+    assert [(w.path, w.code) for w in missing.warnings if "emblem" in w.message] == [("site.yaml", "broken-link")]
+    (site / "static/img").mkdir(parents=True, exist_ok=True)
+    (site / "static/img/quoc-huy.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)  # the officer's official file
+    result = build(BuildOptions(site, tmp_path / "out", jobs=1))
+    assert not [w for w in result.warnings if "emblem" in w.message]
+    home = (tmp_path / "out/index.html").read_text(encoding="utf-8")
+    assert 'class="brand-emblem" src="/img/quoc-huy.png"' in home and '<link rel="icon" href="/img/quoc-huy.png">' in home

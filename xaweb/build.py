@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .cache import VERSION as CACHE_VERSION
 from .cache import COMPILED_DIR, BuildCache, LastBuild, Summary
-from .config import SiteConfig
+from .config import CONFIG_FILE, SiteConfig
 from .content.assemble import moved_pages, next_expiry
 from .content.links import broken_links
 from .content.placeholders import config_placeholders, index_placeholders, placeholder_summary
@@ -114,6 +114,9 @@ def _officer_warnings(site: Site, outputs: list[Output], files: SiteFiles, last:
     pages = site.pages + site.root_pages
     answers = {o.url for o in outputs} | {"/" + o.path for o in outputs} | set(files.static)
     warnings = broken_links(pages, answers, list(files.static))
+    named = [("emblem", site.config.emblem)] + [(f"leaders[{i}].photo", leader.photo) for i, leader in enumerate(site.config.leaders)]
+    warnings += [Problem(CONFIG_FILE, None, f"'{key}': không tìm thấy ảnh static{url}", "warning", "broken-link")
+                 for key, url in named if url.startswith("/") and url not in files.static]
     if last is not None:
         warnings += moved_pages(pages, last.summary.addresses)
     placeholders = sum(len(p.placeholders) for p in pages) + len(config_placeholders(site.config)) + len(index_placeholders(files))

@@ -150,6 +150,8 @@ class SiteConfig:
     district: str = doc("Huyện (tùy chọn; cấp huyện đã bỏ từ 01/07/2025)", "")
     language: str = doc("Ngôn ngữ giao diện: vi hoặc en", "vi")
     theme: str = doc("Giao diện: tên trong themes/ hoặc đường dẫn", "default")
+    emblem: ImageUrl = doc("Ảnh Quốc huy chính thức ở đầu trang (tệp trong static/, ví dụ /img/quoc-huy.png; docs/themes.md); "
+                           "để trống thì dùng dấu hiệu trung tính của giao diện, không vẽ lại Quốc huy", "")
     title: str = doc("Tên trang; mặc định 'Trang thông tin điện tử UBND <loại> <tên>'", "")
     description: str = doc("Mô tả ngắn cho máy tìm kiếm", "")
     governing_body: str = doc("Cơ quan chủ quản; mặc định 'Ủy ban nhân dân <loại> <tên>'", "")

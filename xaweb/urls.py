@@ -1,13 +1,11 @@
 """The URL vocabulary: every path word xaweb itself puts into a site's addresses.
 
-Ground floor: imports only xaweb.vietnamese (for slugs). The content model, the planner, the
+Ground floor: imports nothing of xaweb. The content model, the planner, the
 templates' data and the Q&A endpoint all spell these from here, so a word
 changes in one place.
 """
 
 from __future__ import annotations
-
-from .vietnamese import slugify
 
 TAGS_DIR = "the"  # /the/<tag>/: tag pages
 SITEMAP_DIR = "so-do-trang"  # /so-do-trang/: the HTML sitemap
@@ -26,10 +24,9 @@ def tag_url(slug: str) -> str:
     return f"/{TAGS_DIR}/{slug}/"
 
 
-def answer_slug(title: str, question_id: int) -> str:
-    """A published answer's address in QUESTIONS_SECTION: its public title, cut at a word, and its number
-    (the build makes the page from the export; the endpoint's status lookup links to it)."""
-    base = slugify(title)
+def answer_slug(base: str, question_id: int) -> str:
+    """A published answer's address in QUESTIONS_SECTION: `base`, its public title's slug, cut at a word,
+    and its number (the build makes the page from the export; the endpoint's status lookup links to it)."""
     if len(base) > 60:
         base = base[:61].rsplit("-", 1)[0]
     return f"{base}-{question_id}" if base else f"cau-hoi-{question_id}"

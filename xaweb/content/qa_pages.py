@@ -99,7 +99,7 @@ def _question_source(site: str, item: dict, label: Callable[[str], str]) -> QaSo
              (label("qa_answered"), _vi_date(answered)), (label("qa_office"), item["office"])]
     body = (f"## {label('qa_question_heading')}\n\n{quote}\n\n## {label('qa_answer_heading')}\n\n{escape_answer(str(item['answer']).strip())}\n\n"
             + "\n".join(f"- **{escape_text(k)}:** {escape_text(str(v))}" for k, v in facts if v) + "\n")
-    meta = {"title": title, "slug": answer_slug(title, qid), "date": answered,
+    meta = {"title": title, "slug": answer_slug(slugify(title), qid), "date": answered,
             "summary": re.sub(r"\s+", " ", str(item["question"])).strip()[:200], "author": str(item["office"]),
             "params": {"qa_id": qid, "qa_topic": item.get("topic") or "", "qa_asked": asked}}
     return QaSource(f"qa:{site}/{qid}", QUESTIONS_SECTION, _front(meta) + body)

@@ -32,7 +32,7 @@ from typing import Callable, Iterable, Mapping
 
 # Site paths the endpoint and the theme agree on (slugs from REGULATIONS.md).
 from ..urls import PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECTION, RATINGS_SECTION, THANKS_SLUG, answer_slug  # noqa: E402,F401
-from ..vietnamese import VN_TZ  # noqa: E402
+from ..vietnamese import VN_TZ, slugify  # noqa: E402
 
 RECEIVED, ANSWERED, PUBLISHED, REJECTED = "received", "answered", "published", "rejected"
 STATUSES = (RECEIVED, ANSWERED, PUBLISHED, REJECTED)
@@ -384,7 +384,7 @@ def status_view(q: Question, site: Site) -> dict:
             "received": received.isoformat(), "answered": answered.isoformat() if answered else None,
             "received_text": f"{received:%d/%m/%Y}", "answered_text": f"{answered:%d/%m/%Y}" if answered else None}
     if q.status == PUBLISHED and q.id is not None:
-        view["url"] = site.page_url(QUESTIONS_SECTION, answer_slug(q.title, q.id))  # the page the build made of it
+        view["url"] = site.page_url(QUESTIONS_SECTION, answer_slug(slugify(q.title), q.id))  # the page the build made of it
     return view
 
 
