@@ -145,7 +145,7 @@ def main(argv: list[str]) -> int:
                     _, rss, _ = timed(cmd(c))
                     peak = max(peak, rss)
                 results[tool].append(((time.perf_counter() - started) * args.communes / len(codes), peak))
-            print(f"run {run}: " + ", ".join(f"{k} {v[-1][0]:.1f} s" for k, v in results.items()), file=sys.stderr)
+            print(f"run {run}: " + ", ".join(f"{k} {v[-1][0]:.1f} s" for k, v in results.items() if v), file=sys.stderr)
     finally:
         edit_page.write_text(original, encoding="utf-8")
     pages = args.communes * args.pages + SHARED_PAGES * args.communes
