@@ -19,9 +19,13 @@ PLACEHOLDER = re.compile(r"mẫu do xaweb tạo|0000 000 000|Nguyễn Văn A\b",
 CODE = "placeholder"
 
 
+_CODE_SPAN = re.compile(r"`[^`]*`")
+
+
 def placeholder_lines(text: str) -> tuple[int, ...]:
-    """The lines of a file (front matter included) that still hold a scaffold placeholder."""
-    return tuple(n for n, line in enumerate(text.splitlines(), 1) if PLACEHOLDER.search(line))
+    """The lines of a file (front matter included) that still hold a scaffold placeholder; one quoted
+    as `code` is writing about the placeholder (a guide), not the placeholder itself."""
+    return tuple(n for n, line in enumerate(text.splitlines(), 1) if PLACEHOLDER.search(_CODE_SPAN.sub("", line)))
 
 
 def index_placeholders(files: SiteFiles) -> list[tuple[str, int, str]]:
