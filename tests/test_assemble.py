@@ -388,3 +388,15 @@ def test_links_to_files_get_the_pages_addresses_and_the_base_path():
     assert 'href="#"' in body  # the missing one, reported:
     assert [(p.path, p.line, p.level, p.code) for p in problems] == [("content/tin-tuc/hop-dan.md", 5, "warning", "broken-link")]
     assert "content/tin-tuc/khong-co.md" in problems[0].message
+
+
+def test_links_to_files_in_introductions_resolve_too():
+    md = make_markdown()
+    from xaweb.content.parse import parse_section
+    intro = parse_section("---\ntitle: Tin tức\n---\nXem [lịch](../thong-bao/lich.md) và [mất](../thong-bao/mat.md).\n",
+                          "content/tin-tuc/_index.md", "tin-tuc", md)
+    target = page("Lịch tiếp công dân tháng 6", section="thong-bao", source="content/thong-bao/lich.md")
+    site, problems = assemble_site(CONFIG, {"tin-tuc": intro, **infos("thong-bao")}, [target], NOW)
+    html = site.section("tin-tuc").info.intro_html
+    assert 'href="/thong-bao/lich-tiep-cong-dan-thang-6/"' in html and 'href="#"' in html
+    assert [(p.path, p.code) for p in problems] == [("content/tin-tuc/_index.md", "broken-link")]

@@ -915,6 +915,7 @@ TOUR: list[tuple[str, Callable[[SiteModel], None]]] = [
     ("site.yaml feeds.full_content", _set_config("feeds.full_content", True)),
     ("site.yaml base_url with a path", _set_config("base_url", "https://vinhlong.gov.vn/hoa-loi")),
     ("a body links to another page's file, and to a page by its address", _body(NEWS, LINKING_BODY)),
+    ("a section's introduction links to a page's file", _body("content/tin-tuc/_index.md", "Xem [lịch tiếp dân](../thong-bao/lich-tiep-cong-dan.md).\n")),
     ("the linked page's title changes: the link follows it", _set("content/thong-bao/lich-tiep-cong-dan.md", "title",
                                                                   "Lịch tiếp công dân của Chủ tịch xã")),
     ("site.yaml language", _set_config("language", "en")),

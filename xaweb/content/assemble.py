@@ -58,10 +58,14 @@ def assemble_site(
     committee: str = getattr(config, "committee", "")  # the default issuer of documents
     published = [_finish(p, build_time, static_files, base_path, committee, problems) for p in pages if drafts or not p.draft]
     published = _settle_collisions(published, problems)
-    published = [published_page(p, base_path) for p in _resolve_links(published, _with_parents(infos), problems)]
+    infos = _with_parents(infos)
+    addresses = {p.source: p.url for p in published} | {i.source: f"/{path}/" if path else "/" for path, i in infos.items() if i.source}
+    published = [published_page(p, base_path) for p in _resolve_links(published, addresses, problems)]
 
-    infos = {p: replace(i, intro_html=_with_base_path(i.intro_html, base_path)) for p, i in _with_parents(infos).items()}
-    home_intro_html = _with_base_path(home_intro_html, base_path)
+    # Introductions are parsed on every build: their links to files are resolved in their HTML.
+    infos = {p: replace(i, intro_html=_with_base_path(_resolve_marked(i.intro_html, addresses, i.source or "", problems), base_path))
+             for p, i in infos.items()}
+    home_intro_html = _with_base_path(_resolve_marked(home_intro_html, addresses, "content/_index.md", problems), base_path)
     by_section: dict[str, list[Page]] = defaultdict(list)
     for page in published:
         by_section[page.section].append(page)
@@ -122,17 +126,34 @@ def _finish(page: Page, now: datetime, static_files: Mapping[str, int], base_pat
     return replace(page, **changes) if changes else page
 
 
-def _resolve_links(pages: list[Page], infos: Mapping[str, SectionInfo], problems: list[Problem]) -> list[Page]:
+def _missing_file_page(target: str) -> str:
+    return (f"liên kết tới tệp {target}: không có trang nào được tạo từ tệp này "
+            "(sai tên tệp, tệp là bản nháp, hoặc nằm ngoài content/)")
+
+
+def _resolve_marked(html_text: str, addresses: Mapping[str, str], source: str, problems: list[Problem]) -> str:
+    """An introduction's links to files, given their pages' addresses (a warning for each that has none)."""
+    if MD_LINK not in html_text:
+        return html_text
+
+    def address(m: re.Match) -> str:
+        target = html.unescape(m[1])
+        if target not in addresses:
+            problems.append(Problem(source, None, _missing_file_page(target), "warning", "broken-link"))
+        return '"' + addresses.get(target, "#")
+
+    return _MARKED.sub(address, html_text)
+
+
+def _resolve_links(pages: list[Page], addresses: Mapping[str, str], problems: list[Problem]) -> list[Page]:
     """Links written to Markdown files get the address of the page (or section) made from that file."""
-    addresses = {p.source: p.url for p in pages} | {i.source: f"/{path}/" if path else "/" for path, i in infos.items() if i.source}
     out = []
     for page in pages:
         if page.file_links:
             links = tuple((target, addresses.get(target, "")) for target, _ in page.file_links)
             for target, line in page.file_links:
                 if not addresses.get(target):
-                    problems.append(Problem(page.source, line, f"liên kết tới tệp {target}: không có trang nào được tạo từ tệp này "
-                                                               "(sai tên tệp, tệp là bản nháp, hoặc nằm ngoài content/)", "warning", "broken-link"))
+                    problems.append(Problem(page.source, line, _missing_file_page(target), "warning", "broken-link"))
             page = replace(page, links=links)
         out.append(page)
     return out

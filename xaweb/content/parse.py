@@ -390,6 +390,7 @@ def parse_section(text: str | None, source: str | None, path: str, md: markdown.
     if problems:
         raise PageError(problems)
     intro_html, _ = markup.render_markdown(md, body) if body.strip() else ("", ())
+    intro_html = markup.mark_file_links(intro_html, source)[0]  # resolved at assembly, with the pages' addresses
     return SectionInfo(
         path=path,
         source=source,
