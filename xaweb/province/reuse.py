@@ -37,8 +37,12 @@ RECORD = "province.json"  # in the commune's cache folder
 
 def folder_stamp(folder: Path) -> str:
     """Every visible file under `folder`, by name, size and modification time."""
-    return digest([(rel, f"{entry.stat().st_size}:{entry.stat().st_mtime_ns}") for rel, entry in walk_files(folder)
-                   if not entry.is_dir()])
+    stamps = []
+    for rel, entry in walk_files(folder):
+        if not entry.is_dir():
+            stat = entry.stat()
+            stamps.append((rel, stat.st_size, stat.st_mtime_ns))
+    return digest(stamps)
 
 
 def province_stamp(province: Province, strict: bool, fetched: FetchReport | None) -> str:
