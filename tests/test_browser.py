@@ -346,3 +346,18 @@ def test_the_controls_work_with_the_keyboard(open_page):
     page.get_by_role("button", name="Tương phản cao").focus()
     page.keyboard.press("Space")
     assert "high-contrast" in page.evaluate("[...document.documentElement.classList]")
+
+
+def test_documents_are_stacked_cards_on_a_phone_with_every_column_in_sight(open_page):
+    page = open_page("document-list", 360)
+    cells = page.evaluate("""() => [...document.querySelectorAll('.doc-list tbody tr:first-child td')].map(td => {
+        const r = td.getBoundingClientRect();
+        return {label: getComputedStyle(td, '::before').content, left: r.left, right: r.right, visible: r.width > 0 && r.height > 0};
+    })""")
+    assert [c["label"] for c in cells] == ['"Số/Ký hiệu: "', '"Ngày ban hành: "', '"Trích yếu: "', '"Tệp đính kèm: "'], cells
+    assert len(cells) == 4 and all(c["visible"] and c["left"] >= 0 and c["right"] <= 360 for c in cells), cells
+    wrap = page.evaluate("(() => { const w = document.querySelector('.table-wrap'); return [w.scrollWidth, w.clientWidth]; })()")
+    assert wrap[0] <= wrap[1], f"the table still scrolls sideways: {wrap}"
+    wide = page.evaluate("""() => [...document.querySelectorAll('.doc-table, .doc-table *')]
+        .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.visually-hidden, thead')).length""")
+    assert wide == 0
