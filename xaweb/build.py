@@ -20,9 +20,9 @@ from pathlib import Path
 
 from .cache import VERSION as CACHE_VERSION
 from .cache import COMPILED_DIR, BuildCache, LastBuild, Summary
-from .config import CONFIG_FILE, SiteConfig
-from .content.assemble import moved_pages, next_expiry
-from .content.links import broken_links
+from .config import SiteConfig
+from .content.assemble import next_expiry
+from .content.links import broken_links, missing_pictures, moved_pages
 from .content.placeholders import config_placeholders, index_placeholders, placeholder_summary
 from .content.model import Site
 from .digests import digest
@@ -72,6 +72,7 @@ class BuildResult:
     prepared: Prepared | None = None  # what was prepared; None when no input changed (unless `always_prepare`)
     until: str = ""  # ISO: the moment time alone changes the output ("" never, or no cache)
     files: int = 0  # files in the output folder, generated and static (with a cache)
+    read_dirs: tuple[Path, ...] = ()  # folders outside the site's own that were read (Inputs.read_dirs)
 
 
 class _Timer:
@@ -114,9 +115,7 @@ def _officer_warnings(site: Site, outputs: list[Output], files: SiteFiles, last:
     pages = site.pages + site.root_pages
     answers = {o.url for o in outputs} | {"/" + o.path for o in outputs} | set(files.static)
     warnings = broken_links(pages, answers, list(files.static))
-    named = [("emblem", site.config.emblem)] + [(f"leaders[{i}].photo", leader.photo) for i, leader in enumerate(site.config.leaders)]
-    warnings += [Problem(CONFIG_FILE, None, f"'{key}': không tìm thấy ảnh static{url}", "warning", "broken-link")
-                 for key, url in named if url.startswith("/") and url not in files.static]
+    warnings += missing_pictures(site.config, files.static)
     if last is not None:
         warnings += moved_pages(pages, last.summary.addresses)
     placeholders = sum(len(p.placeholders) for p in pages) + len(config_placeholders(site.config)) + len(index_placeholders(files))
@@ -167,7 +166,7 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
         problems.raise_if_errors(strict=options.strict)
         timer.lap("parse")
         return BuildResult(out_dir, last.summary.pages, 0, last.summary.outputs, 0, 0, problems.warnings, timer.timings, len(qa_sources),
-                           until=last.next_expiry, files=last.summary.files)
+                           until=last.next_expiry, files=last.summary.files, read_dirs=inputs.read_dirs)
 
     prepared = prepare(inputs, now, problems, drafts=options.drafts, cache=cache, jobs=jobs, progress=progress)
     parsed, site, outputs, merged = prepared.parsed, prepared.site, prepared.outputs, prepared.merged
@@ -253,4 +252,5 @@ def _build(options: BuildOptions, inputs: Inputs, cache: BuildCache | None, out_
         prepared=prepared,
         until=until,
         files=files_written,
+        read_dirs=inputs.read_dirs,
     )

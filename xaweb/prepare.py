@@ -69,6 +69,7 @@ class Inputs:
     qa_sources: list[QaSource]  # published Q&A, as content sources
     network_problems: list[Problem]  # warnings of this run's fetching only: never replayed from the cache
     preparsed: Mapping[str, CachedPage] = field(default_factory=dict)  # pages parsed already (a province's shared ones)
+    read_dirs: tuple[Path, ...] = ()  # folders outside the site's own that were read: the theme chain, a province's static/
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def gather(site_dir: Path, problems: Problems, offline: bool = False, lap: Calla
     qa_sources = build_sources(qa_export.data, config, config.qa.export_file or "qa.export_url")
     lap("fetch")
     return Inputs(site_dir, config, template_dirs, theme.settings, files, fetched, qa_export, qa_sources, fetched.problems + qa_problems,
-                  layer.preparsed if layer else {})
+                  layer.preparsed if layer else {}, (*theme.dirs, *(layer.static_dirs if layer else ())))
 
 
 # --- prepare: parse, assemble, plan ----------------------------------------------------------

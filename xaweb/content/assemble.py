@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 from pathlib import PurePosixPath
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from ..config import SiteConfig
@@ -133,16 +133,17 @@ def _missing_file_page(target: str) -> str:
 
 def _resolve_marked(html_text: str, addresses: Mapping[str, str], source: str, problems: list[Problem]) -> str:
     """An introduction's links to files, given their pages' addresses (a warning for each that has none)."""
-    if MD_LINK not in html_text:
-        return html_text
-
-    def address(m: re.Match) -> str:
-        target = html.unescape(m[1])
+    def address(target: str) -> str:
         if target not in addresses:
             problems.append(Problem(source, None, _missing_file_page(target), "warning", "broken-link"))
-        return '"' + addresses.get(target, "#")
+        return addresses.get(target, "#")
 
-    return _MARKED.sub(address, html_text)
+    return _replace_marked(html_text, address)
+
+
+def _replace_marked(html_text: str, address: Callable[[str], str]) -> str:
+    """Each link the parse marked as written to a Markdown file, given the address of that file's page."""
+    return _MARKED.sub(lambda m: '"' + address(html.unescape(m[1])), html_text) if MD_LINK in html_text else html_text
 
 
 def _resolve_links(pages: list[Page], addresses: Mapping[str, str], problems: list[Problem]) -> list[Page]:
@@ -173,7 +174,7 @@ def published_body(page: Page, body_html: str, base_path: str) -> str:
     files become their pages' addresses, and '/…' links get the site's base path."""
     if page.links:
         urls = dict(page.links)
-        body_html = _MARKED.sub(lambda m: f'"{urls.get(html.unescape(m[1])) or "#"}', body_html)
+        body_html = _replace_marked(body_html, lambda target: urls.get(target) or "#")
     return _with_base_path(body_html, base_path)
 
 
@@ -229,20 +230,6 @@ def _settle_collisions(pages: list[Page], problems: list[Problem]) -> list[Page]
 def _claim(page: Page) -> tuple:
     """Who keeps a shared address: smallest first."""
     return (not page.slug_set, _stem(page) != page.slug, page.date is None, page.date.timestamp() if page.date else 0, page.source)
-
-
-def moved_pages(pages: Iterable[Page], published: Mapping[str, str]) -> list[Problem]:
-    """A warning for each page the last build published at another address, unless the page keeps
-    that address as an alias: links citizens saved, and other sites' links, would break silently."""
-    problems = []
-    for page in pages:
-        old = published.get(page.source)
-        if old and old != page.url and old not in page.aliases:
-            problems.append(Problem(page.source, None, f"đường dẫn của trang đổi từ {old} sang {page.url} (tiêu đề hoặc 'slug' đã đổi): "
-                                                       f"liên kết cũ sẽ hỏng. Để địa chỉ cũ chuyển tới trang, thêm vào phần đầu trang: "
-                                                       f'aliases: ["{old}"]; hoặc giữ địa chỉ cũ bằng slug: {old.rstrip("/").rsplit("/", 1)[-1]}',
-                                    "warning", "moved"))
-    return problems
 
 
 def _stem(page: Page) -> str:

@@ -29,7 +29,6 @@ from ..cache import COMPILED_DIR
 from ..config import SiteConfig, Source, config_from, merge_layers
 from ..errors import BuildError, Problem
 from ..paths import CACHE_DIR
-from ..render.theme import load_theme
 from ..sources.fetch import FetchReport, FetchSettings, fetch_sources
 from ..vietnamese import VN_TZ
 from ..writer import replace_file
@@ -133,12 +132,12 @@ def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
     out_dir = run.out_root / commune.code
     figures_path = run.out_root / FIGURES_DIR / f"{commune.code}.json"
     stored = _stored_figures(figures_path, now)
+    own = reuse.own_stamp(province, commune)  # before the build: a file edited meanwhile makes the next run build again
     if stored is not None and options.cache:
-        record = reuse.unchanged(run.stamp, province, commune, out_dir, now, run.memo)
+        record = reuse.unchanged(run.stamp, own, province, commune, out_dir, now, run.memo)
         if record is not None:
             return CommuneOutcome(commune.code, commune.full_name, list(record.warnings), False, time.perf_counter() - started,
                                   0, stored.pages), stored
-    own = reuse.own_stamp(province, commune)
     try:
         layer = commune_layer(province, commune, run.shared, run.fetched, run.fetched_for, run.compiled)
         commune_options = BuildOptions(province.commune_dir(commune), out_dir, strict=options.strict, now=now,
@@ -165,8 +164,7 @@ def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
         if reuse.own_network_inputs(layer.config, run.fetched_for):
             reuse.forget(province, commune)
         else:
-            theme = load_theme(layer.config.theme, province.commune_dir(commune))
-            reuse.remember(run.stamp, own, province, commune, out_dir, [*theme.dirs, *layer.static_dirs], result.until,
+            reuse.remember(run.stamp, own, province, commune, out_dir, list(result.read_dirs), result.until,
                            result.files, warnings, run.memo)
     outcome = CommuneOutcome(commune.code, commune.full_name, warnings, False, time.perf_counter() - started,
                              result.rendered, result.pages)

@@ -78,8 +78,9 @@ def commune_stamp(base: str, own: str, commune: Commune, out_dir: Path, dirs: tu
     return digest(base, own, repr(commune), str(out_dir), stamps)
 
 
-def unchanged(base: str, province: Province, commune: Commune, out_dir: Path, now: datetime, memo: dict[str, str]) -> Record | None:
-    """The record of the commune's last good build, if nothing it read has changed since and its output is whole."""
+def unchanged(base: str, own: str, province: Province, commune: Commune, out_dir: Path, now: datetime, memo: dict[str, str]) -> Record | None:
+    """The record of the commune's last good build, if nothing it read has changed since (`own`: its folder's
+    stamp now) and its output is whole."""
     try:
         data = json.loads(_record_path(province, commune).read_text(encoding="utf-8"))
         record = Record(data["stamp"], tuple(data["dirs"]), data["until"], data["files"],
@@ -88,7 +89,7 @@ def unchanged(base: str, province: Province, commune: Commune, out_dir: Path, no
         return None
     if record.until and now >= datetime.fromisoformat(record.until):
         return None
-    if not (out_dir / MARKER).is_file() or commune_stamp(base, own_stamp(province, commune), commune, out_dir, record.dirs, memo) != record.stamp:
+    if not (out_dir / MARKER).is_file() or commune_stamp(base, own, commune, out_dir, record.dirs, memo) != record.stamp:
         return None
     return record if count_files(out_dir) == record.files else None  # a file removed by hand is written again
 
