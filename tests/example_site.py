@@ -61,6 +61,7 @@ PAGE_KINDS = {
     "rating": "/danh-gia/",  # with the satisfaction form
     "rating-sent": "/danh-gia/da-gui/",
     "sitemap": "/so-do-trang/",
+    "search": "/tim-kiem/",
     "not-found": "/khong-co-trang-nay/",
     "expired": "/thong-bao/thong-bao-lich-tiep-cong-dan-thang-4-2024/",
     "accessibility": "/ho-tro-tiep-can/",
@@ -118,7 +119,7 @@ class _StaticHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def _serve(directory: Path) -> Iterator[str]:
+def serve_folder(directory: Path) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_StaticHandler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"{LOCAL}{server.server_address[1]}"
@@ -128,12 +129,12 @@ def _serve(directory: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    yield from _serve(built_site)
+    yield from serve_folder(built_site)
 
 
 @pytest.fixture(scope="session")
 def alert_site_url(alert_site: Path) -> Iterator[str]:
-    yield from _serve(alert_site)
+    yield from serve_folder(alert_site)
 
 
 # Module scope: while a sync Playwright runs, no other code in this process can start one
@@ -200,3 +201,33 @@ def open_page(new_context, site_url, _shared_pages):
     yield open_
     for context in fresh_contexts:
         context.close()
+
+
+# --- axe-core ----------------------------------------------------------------------
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    """axe-core's source, as bundled by axe-playwright-python."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        require(False, "axe-playwright-python is not installed (pip install -e '.[test]')")
+    return Axe().axe_script
+
+
+def axe_violations(axe: str, page) -> str:
+    """The violations as readable text, empty when there are none."""
+    if not page.evaluate("typeof window.axe === 'object'"):  # once per page load
+        page.evaluate(axe)
+    lines = []
+    for v in page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}")
+    return "\n".join(lines)

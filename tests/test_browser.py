@@ -9,41 +9,13 @@ import lxml.html
 import pytest
 
 pytest.register_assert_rewrite("example_site")
-from example_site import ALERT_NOW, EXAMPLE, PAGE_KINDS, require  # noqa: E402 - after the rewrite hook
+from example_site import ALERT_NOW, EXAMPLE, PAGE_KINDS, axe_violations  # noqa: E402 - after the rewrite hook
 
 from xaweb.config import load_config  # noqa: E402
 
 pytest_plugins = ["example_site"]
 
 WIDTHS = {"mobile": 360, "desktop": 1280}
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
-
-
-@pytest.fixture(scope="module")
-def axe() -> str:
-    """axe-core's source, as bundled by axe-playwright-python."""
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:
-        require(False, "axe-playwright-python is not installed (pip install -e '.[test]')")
-    return Axe().axe_script
-
-
-def axe_violations(axe: str, page) -> str:
-    """The violations as readable text, empty when there are none."""
-    if not page.evaluate("typeof window.axe === 'object'"):  # once per page load
-        page.evaluate(axe)
-    lines = []
-    for v in page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
-        for node in v["nodes"][:5]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}")
-    return "\n".join(lines)
-
-
 # --- axe-core -----------------------------------------------------------------
 
 
@@ -128,6 +100,7 @@ KEYBOARD_CASES = [(kind, 1280) for kind in PAGE_KINDS] + [(kind, 360) for kind i
 
 
 def assert_keyboard_reaches_everything(page) -> None:
+    page.wait_for_load_state("networkidle")  # controls a script shows once its data is in (the search filters)
     controls = page.evaluate(_FOCUS_PROBE)
     assert controls, "the page has links"
     for _ in range(len(controls) + 1):
@@ -203,11 +176,8 @@ def _access_keys(doc) -> dict[str, str]:
 def test_access_keys_lead_home_sitemap_and_search_on_every_page(built_site):
     home = _access_keys(lxml.html.fromstring((built_site / "index.html").read_bytes()))
     assert set(home) == {"1", "3", "4"}
-    assert home["1"] == "/" and home["3"] == "/so-do-trang/"
-    # While there is no search page, "search" leads to the sitemap's find-in-page help.
-    target, _, fragment = home["4"].partition("#")
-    target_doc = lxml.html.fromstring((built_site / target.strip("/") / "index.html").read_bytes())
-    assert not fragment or target_doc.get_element_by_id(fragment, None) is not None
+    assert home["1"] == "/" and home["3"] == "/so-do-trang/" and home["4"] == "/tim-kiem/"
+    assert (built_site / "tim-kiem" / "index.html").is_file()
     for path in built_site.rglob("*.html"):
         assert _access_keys(lxml.html.fromstring(path.read_bytes())) == home, path
 
@@ -255,8 +225,9 @@ def test_access_key_navigates(open_page, site_url, key):
 # --- without JavaScript ---------------------------------------------------------------
 
 _MAIN_TEXT = """() => {
-  // Buttons only act through JavaScript; compare what there is to read.
-  for (const b of document.querySelectorAll('main button')) b.hidden = true;
+  // Buttons and menus (the search filters) only act through JavaScript; compare what there is to read.
+  for (const b of document.querySelectorAll('main button, main select')) b.hidden = true;
+  for (const l of document.querySelectorAll('main label')) if (l.control && l.control.tagName === 'SELECT') l.hidden = true;
   return document.querySelector('main').innerText;
 }"""
 
@@ -361,3 +332,66 @@ def test_documents_are_stacked_cards_on_a_phone_with_every_column_in_sight(open_
     wide = page.evaluate("""() => [...document.querySelectorAll('.doc-table, .doc-table *')]
         .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.visually-hidden, thead')).length""")
     assert wide == 0
+
+
+def _box(page, selector: str) -> dict:
+    return page.evaluate(f"(() => {{ const r = document.querySelector({selector!r}).getBoundingClientRect();"
+                         " return {top: r.top + scrollY, bottom: r.bottom + scrollY, height: r.height}; })()")
+
+
+def test_on_a_phone_the_header_is_compact_and_announcements_come_before_the_introduction(open_page):
+    page = open_page("home", 360)
+    header = _box(page, ".site-header")
+    assert header["height"] <= 200, header  # the band, one row of tools, the menu button (300 px before)
+    assert page.locator("[data-display-tools]").is_hidden()  # folded behind the "Cỡ chữ" button
+    announcements, intro = _box(page, ".announcements"), _box(page, ".home-intro")
+    assert announcements["top"] < 400 and announcements["top"] < intro["top"], (announcements, intro)
+
+
+def test_the_display_tools_unfold_from_their_button_by_keyboard(open_page):
+    page = open_page("article", 360, fresh=True)
+    toggle = page.get_by_role("button", name="Cỡ chữ")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    larger = page.get_by_role("button", name="Rất lớn")
+    assert larger.is_visible()
+    larger.click()
+    assert "text-larger" in page.evaluate("[...document.documentElement.classList]")
+    # On a wide screen the tools are always in sight and the button is not there.
+    wide = open_page("article", 1280)
+    assert wide.locator("[data-display-toggle]").is_hidden() and wide.get_by_role("button", name="Rất lớn").is_visible()
+
+
+def test_a_tall_lead_image_leaves_the_text_in_the_first_screen(open_page):
+    page = open_page("article", 360, fresh=True)
+    # A portrait photo (1000×2000) in place of the landscape one.
+    page.evaluate("""() => new Promise(done => {
+        const img = document.querySelector('.lead-image img');
+        document.querySelector('.lead-image source')?.remove();
+        img.removeAttribute('srcset'); img.removeAttribute('width'); img.removeAttribute('height');
+        img.onload = done;
+        img.src = 'data:image/svg+xml,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="2000"/>');
+    })""")
+    image = _box(page, ".lead-image img")
+    assert 0 < image["height"] <= 0.5 * 800 + 1, image
+    width = page.evaluate("document.querySelector('.lead-image img').getBoundingClientRect().width")
+    assert abs(width / image["height"] - 0.5) < 0.02  # shown whole, not cropped or stretched
+
+
+def test_share_links_and_copying_the_address(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 800}, permissions=["clipboard-read", "clipboard-write"])
+    context.route(lambda url: not url.startswith("http://127.0.0.1"), lambda route: route.abort())
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site_url + PAGE_KINDS["article"])
+    share = page.locator(".share")
+    assert share.get_by_role("link", name="Facebook").is_visible() and share.get_by_role("link", name="Zalo").is_visible()
+    share.get_by_role("button", name="Sao chép liên kết").click()
+    page.wait_for_function("document.querySelector('.share [role=status]').textContent.length > 0", timeout=5000)
+    assert share.locator("[role=status]").inner_text() == "Đã sao chép liên kết"
+    assert page.evaluate("navigator.clipboard.readText()").endswith(PAGE_KINDS["article"])
+    assert all(url.startswith(site_url) or url.startswith("data:") for url in requested), requested
+    context.close()

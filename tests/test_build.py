@@ -752,9 +752,12 @@ def test_body_edit_rerenders_only_what_shows_the_page(built_example, tmp_path):
     own = page_path(page.url)
     assert own in changed
     assert b"INCREMENTAL-MARKER" in (out / own).read_bytes()
-    # Below the summary: lists, feeds and sitemaps show nothing of it.
-    assert rewritten == {own}
-    assert result.rendered == 1
+    # Below the summary: lists, feeds and sitemaps show nothing of it; the search index shows its words
+    # (its own entry and the buckets of the new words: "bo", "sung", "incremental", "marker").
+    search = {rel for rel in rewritten if rel.startswith("tim-kiem/")}
+    assert rewritten - search == {own}
+    assert len([rel for rel in search if rel.startswith("tim-kiem/f/")]) == 1 and len(search) <= 5
+    assert result.rendered == len(rewritten)
     assert result.static_copied == 0 and result.deleted == 0
 
 
@@ -770,6 +773,7 @@ def test_summary_edit_rerenders_what_lists_the_page(built_example, tmp_path):
     assert must <= rewritten, sorted(must - rewritten)
     allowed = must | {"index.html", "404.html", "so-do-trang/index.html", "rss.xml", "atom.xml", "sitemap.xml", "the/index.html", "tin-tuc/index.html",
                       "tin-tuc/trang/2/index.html", "tin-tuc/atom.xml"}
+    allowed |= {rel for rel in rewritten if rel.startswith("tim-kiem/b/")}  # buckets of the summary's words
     for tag in page.tags:
         allowed |= {f"the/{slugify(tag)}/index.html", f"the/{slugify(tag)}/trang/2/index.html"}
     assert rewritten <= allowed, sorted(rewritten - allowed)
@@ -1375,3 +1379,78 @@ def test_a_page_that_loses_its_address_to_an_earlier_one_moves_in_lists_and_feed
     assert [p.path for p in result.warnings if p.code == "same-title"] == ["content/tin-tuc/dai-hoi-dang-bo-xa-lan-thu-i.md"]
     run(site, tmp_path / "clean", cache=False)
     assert snapshot(out) == snapshot(tmp_path / "clean")  # the feeds and lists show the moved page at its new address
+
+
+# --- phones first: urgent notices on top, an article's neighbours and share links (issue 12) ---
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def test_an_urgent_announcement_comes_first_on_the_home_page_and_raises_the_alert_banner(tmp_path):
+    site = copy_site(EXAMPLE, tmp_path / "site")
+    # Older than the five announcements the home page shows: it still comes first.
+    _write(site / "content/thong-bao/cat-nuoc.md", "---\ntitle: Cắt nước sinh hoạt ấp 3 do vỡ đường ống\ndate: 2025-01-02\n"
+           "expires: 2025-12-03\npriority: khẩn cấp\nsummary: Ấp 3 cắt nước từ 13 giờ.\n---\nNội dung.\n")
+    _write(site / "content/thong-bao/uu-tien.md", "---\ntitle: Họp dân ấp 5 về giải phóng mặt bằng\ndate: 2025-01-01\n"
+           "priority: Ưu tiên\n---\nNội dung.\n")
+    out = tmp_path / "out"
+    run(site, out, strict=True, cache=False)
+
+    home = parse_html(out / "index.html")
+    items = home.xpath("//section[@class='announcements']//li")
+    assert [text_of(li.xpath(".//a")[0]) for li in items][:2] == ["Cắt nước sinh hoạt ấp 3 do vỡ đường ống", "Họp dân ấp 5 về giải phóng mặt bằng"]
+    assert [text_of(li.xpath(".//span[contains(@class, 'priority-badge')]")[0]) for li in items[:2]] == ["Khẩn cấp", "Ưu tiên"]
+    assert len(items) == 5  # the window keeps its size
+    # The urgent one is on the banner of every page, linking to its page; alerts.json links it absolutely.
+    banner = parse_html(out / "tin-tuc/index.html").xpath("//section[contains(@class, 'alert-banner')]")[0]
+    assert banner.get("hidden") is None
+    assert "Cắt nước sinh hoạt ấp 3 do vỡ đường ống" in text_of(banner)
+    assert banner.xpath(".//p[@class='alert-link']/a/@href") == ["/thong-bao/cat-nuoc-sinh-hoat-ap-3-do-vo-duong-ong/"]
+    alerts = yaml.safe_load((out / "alerts.json").read_text(encoding="utf-8"))["alerts"]
+    assert [(a["headline"], a["link"], a["severity"]) for a in alerts] == [
+        ("Cắt nước sinh hoạt ấp 3 do vỡ đường ống", f"{EXAMPLE_BASE}/thong-bao/cat-nuoc-sinh-hoat-ap-3-do-vo-duong-ong/", "Severe")]
+    # The ưu tiên one raises nothing; once the urgent one expires, the banner is down again.
+    later = tmp_path / "later"
+    run(site, later, now=datetime(2025, 12, 4, 9, 0, tzinfo=VN_TZ), strict=True, cache=False)
+    assert yaml.safe_load((later / "alerts.json").read_text(encoding="utf-8"))["alerts"] == []
+
+
+def test_a_bad_priority_is_an_error_with_its_line(tmp_path):
+    site = copy_site(EXAMPLE, tmp_path / "site")
+    _write(site / "content/thong-bao/sai.md", "---\ntitle: Sai mức\ndate: 2025-01-02\npriority: gấp lắm\n---\nNội dung.\n")
+    with pytest.raises(BuildError) as err:
+        run(site, tmp_path / "out", cache=False)
+    assert [(p.path, p.line) for p in err.value.problems] == [("content/thong-bao/sai.md", 4)]
+    assert "chọn thông thường, ưu tiên hoặc khẩn cấp" in err.value.problems[0].message
+
+
+def test_an_article_links_its_neighbours_related_pages_and_share_pages(example):
+    _, out, _ = example
+    doc = parse_html(out / page_path("/tin-tuc/khanh-thanh-cau-be-tong-hoa-loi-cong-trinh-nong-thon-moi-do-nhan-dan-cung-gop-suc/"))
+    nav = doc.xpath("//nav[@class='page-nav']")[0]
+    # In a list by date, the previous article is the older one.
+    assert [text_of(a) for a in nav.xpath(".//a")] == ["Chủ động phòng, chống hạn hán, thiếu nước mùa khô năm 2024",
+                                                        "Các trường học trên địa bàn xã khai giảng năm học 2024–2025"]
+    assert nav.xpath(".//a/@rel") == ["prev", "next"]
+    related = [text_of(a) for a in doc.xpath("//section[@class='related']//a")]
+    assert related[0] == "Thu hoạch lúa Đông Xuân 2023–2024, năng suất bình quân đạt 7,8 tấn/ha"  # shares both tags
+    assert 1 <= len(related) <= 4
+    here = "https%3A//tananhoa.dongthap.gov.vn/tin-tuc/khanh-thanh-cau-be-tong-hoa-loi-cong-trinh-nong-thon-moi-do-nhan-dan-cung-gop-suc/"
+    assert doc.xpath("//div[@class='share']//a/@href") == [f"https://www.facebook.com/sharer/sharer.php?u={here}",
+                                                          f"https://sp.zalo.me/plugins/share?url={here}"]
+    # Nothing is loaded from another origin: the share links are plain links.
+    assert not [src for src in doc.xpath("//script/@src | //img/@src | //link[@rel='stylesheet']/@href | //iframe/@src") if src.startswith(("http:", "https:", "//"))]
+    # Documents and procedures have their own layout, without these.
+    document = next((out / "van-ban").glob("*/index.html"))
+    assert not parse_html(document).xpath("//nav[@class='page-nav'] | //div[@class='share']")
+
+
+def test_retitling_an_article_rerenders_its_neighbours(built_example, tmp_path):
+    site, out = built_example
+    source = site / "content/tin-tuc/khanh-thanh-cau-hoa-loi.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("title: ", "title: NEIGHBOUR-MARKER ", 1), encoding="utf-8")
+    _, rewritten, _ = rebuild_and_compare(site, out, tmp_path)
+    older = page_path("/tin-tuc/chu-dong-phong-chong-han-han-thieu-nuoc-mua-kho-nam-2024/")
+    assert older in rewritten and b"NEIGHBOUR-MARKER" in (out / older).read_bytes()

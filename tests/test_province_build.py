@@ -88,7 +88,7 @@ def test_an_edit_in_one_commune_rebuilds_that_commune_alone(province, tmp_path):
     page.write_text(page.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
     result = run(province, out)
     rendered = {o.code: o.rendered for o in result.outcomes if not o.failed}
-    assert rendered.pop("29501") == 1
+    assert 2 <= rendered.pop("29501") <= 6  # the page, its search entry, the buckets of its new words
     assert set(rendered.values()) == {0}
 
 

@@ -18,7 +18,7 @@ import lxml.html
 import pytest
 
 pytest.register_assert_rewrite("example_site")
-from example_site import LOCAL, _serve, require  # noqa: E402 - after the rewrite hook
+from example_site import LOCAL, serve_folder, require  # noqa: E402 - after the rewrite hook
 from xaweb.province.build import PORTAL_DIR, ProvinceOptions, build_province  # noqa: E402
 from xaweb.province.portal import SORTS, fold  # noqa: E402
 from xaweb.vietnamese import VN_TZ  # noqa: E402
@@ -39,7 +39,7 @@ def built(tmp_path_factory) -> tuple[Path, object]:
 
 @pytest.fixture(scope="module")
 def portal_url(built) -> Iterator[str]:
-    yield from _serve(built[0])
+    yield from serve_folder(built[0])
 
 
 def html(portal: Path, rel: str) -> lxml.html.HtmlElement:

@@ -48,9 +48,21 @@ def live(tmp_path):
     server.close()
 
 
+def assert_code_stands_out_and_copies(page, where: str, code: str) -> None:
+    """The tracking code on its own in large type, and a copy button that puts it on the clipboard."""
+    shown = page.locator(f"{where} .qa-code")
+    assert shown.inner_text() == code
+    assert float(shown.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 1.4 * float(
+        page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)"))
+    page.locator(f"{where} button.qa-copy").click()
+    page.wait_for_function(f"document.querySelector('{where} [role=status]').textContent.length > 0", timeout=5000)
+    assert page.inner_text(f"{where} [role=status]") == "Đã sao chép mã theo dõi"
+    assert page.evaluate("navigator.clipboard.readText()") == code
+
+
 def test_form_with_javascript(browser, live):
     site_url, server = live
-    context = browser.new_context()
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(site_url + "/hoi-dap/")
     page.click("form[data-qa-form] button[type=submit]")
@@ -66,6 +78,7 @@ def test_form_with_javascript(browser, live):
     page.wait_for_function("document.querySelector('.qa-result').textContent.includes('Mã theo dõi')", timeout=15000)
     code = re.search(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", page.inner_text(".qa-result")).group()
     assert page.url == site_url + "/hoi-dap/"  # no reload
+    assert_code_stands_out_and_copies(page, ".qa-result", code)
     assert server.app.store.question_by_code(SITE_ID, code).name == "Nguyễn Văn Bình"
     page.fill("#qa-code", code)
     page.click("form[data-qa-status] button")
@@ -99,9 +112,9 @@ def test_form_without_javascript(browser, live):
 
 def test_thank_you_page_shows_the_code_with_javascript(browser, live):
     site_url, _ = live
-    context = browser.new_context()
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(site_url + "/hoi-dap/da-gui/?ma=7K3M-9QXA-2F4B")
-    assert page.inner_text(".qa-code") == "7K3M-9QXA-2F4B"
+    assert_code_stands_out_and_copies(page, ".qa-code-box", "7K3M-9QXA-2F4B")
     assert page.input_value("#qa-code") == "7K3M-9QXA-2F4B"
     context.close()

@@ -18,9 +18,11 @@ from xaweb.config import Source
 from xaweb.sources import adapters
 from xaweb.sources.adapters import parse_document
 from xaweb.sources.detect import sniff
-from xaweb.sources.levels import LEVEL_SEVERITY, parse_level, parse_priority, severity
-from xaweb.sources.merge import active_alerts, check_sources, item_slug, merge, next_change
-from xaweb.sources.model import ALERTS, HOME, NORMAL, PRIORITY, URGENT, FeedItem, Parsed, SourceError
+from xaweb.priorities import NORMAL, PRIORITY, URGENT, parse_priority
+from xaweb.sources.levels import LEVEL_SEVERITY, parse_level, severity
+from xaweb.content.model import Page
+from xaweb.sources.merge import active_alerts, check_sources, item_slug, merge, next_change, page_alert
+from xaweb.sources.model import ALERTS, HOME, FeedItem, Parsed, SourceError
 from xaweb.sources.safety import clean_html, safe_link
 from xaweb.vietnamese import VN_TZ
 
@@ -488,3 +490,30 @@ def test_cap_text_fields_reach_alerts_json_as_plain_text():
     [alert] = merge([source("PCTT", ALERTS)], [parse_document(marked)], d(2025, 10, 4, 12)).alerts
     assert (alert.headline, alert.event) == ("Lũ trên sông Hòa", "Lũ & sạt lở")
     assert "<" not in json.dumps([alert.headline, alert.event, alert.description])
+
+
+def _urgent_page(**kw) -> Page:
+    return Page(source="content/thong-bao/cat-dien.md", section="thong-bao", slug="cat-dien", url="/thong-bao/cat-dien/",
+                kind="article", title="Cắt điện khẩn cấp ấp 2", body_html="", summary="Từ 14 giờ.", priority=URGENT, **kw)
+
+
+def test_an_urgent_page_is_on_the_banner_until_it_expires_or_for_alert_hours_from_its_date():
+    dated = page_alert(_urgent_page(date=d(2025, 10, 4, 10)), 24, "Ủy ban nhân dân xã Tân An")
+    assert (dated.headline, dated.link, dated.source, dated.severity, dated.urgency) == (
+        "Cắt điện khẩn cấp ấp 2", "/thong-bao/cat-dien/", "Ủy ban nhân dân xã Tân An", "Severe", "Immediate")
+    assert dated.expires == d(2025, 10, 5, 10)
+    # A date-only `expires` holds through that day.
+    assert page_alert(_urgent_page(date=d(2025, 10, 4, 10), expires=d(2025, 10, 6)), 24, "").expires == d(2025, 10, 7)
+    merged = merge([], [], d(2025, 10, 5, 9), own=[dated])
+    assert [a.id for a in merged.alerts] == ["page:/thong-bao/cat-dien/"]
+    assert next_change(merged, [], d(2025, 10, 5, 9)) == d(2025, 10, 5, 10)
+    assert merge([], [], d(2025, 10, 5, 11), own=[dated]).alerts == ()
+
+
+@pytest.mark.attack("spoofed alerts")
+def test_no_cap_message_takes_the_communes_own_urgent_notice_off_the_banner():
+    own = page_alert(_urgent_page(date=d(2025, 10, 4, 10)), 24, "UBND xã")
+    for sender in (REAL_SENDER, "", "page:"):
+        cancel = parse_document(cap("C-9", sender=sender or "x@y.vn", msg_type="Cancel", references="page:/thong-bao/cat-dien/"))
+        merged = merge([source("PCTT", ALERTS)], [cancel], d(2025, 10, 4, 12), own=[own])
+        assert [a.id for a in merged.alerts] == ["page:/thong-bao/cat-dien/"], sender

@@ -72,13 +72,11 @@ def _without_body(page: Page, warnings: list[Problem]) -> bytes:
     return pickle.dumps((replace(page, body_html=""), warnings), pickle.HIGHEST_PROTOCOL)
 
 
-def _listing(blob: bytes) -> str:
-    return hashlib.blake2b(blob, digest_size=16).hexdigest()
-
-
 def listing_of(page: Page, warnings: list[Problem]) -> str:
-    """The digest of a page without its body, as the cache records it: equal digests, only the body differs."""
-    return _listing(_without_body(page, warnings))
+    """The digest of what lists show of a page, as the cache records it: equal digests, only the body
+    differs. Its search words and text come from the body: only the search index shows them."""
+    blob = pickle.dumps((replace(page, body_html="", search_terms="", search_text=""), warnings), pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
 
 
 class FileStamp(NamedTuple):
@@ -177,7 +175,7 @@ class BuildCache:
         rows = []
         for key, page, warnings in entries:
             blob = _without_body(page, warnings)
-            rows.append((page.source, key, blob, page.body_html, _listing(blob)))
+            rows.append((page.source, key, blob, page.body_html, listing_of(page, warnings)))
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", rows)
         stale = [(s,) for (s,) in self.db.execute("SELECT source FROM pages") if s not in keep]
         self.db.executemany("DELETE FROM pages WHERE source = ?", stale)

@@ -20,7 +20,7 @@ cache, which has not seen the edit, and writes the same bytes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
@@ -37,6 +37,7 @@ from .errors import Problem
 from .paths import CACHE_DIR
 from .prepare import Prepared
 from .render.kinds import KINDS
+from .render.kinds.search import index_files, index_of, site_index_files
 from .render.plan import Output
 from .render.renderer import Renderer, RenderError
 from .sources.merge import next_change
@@ -53,6 +54,8 @@ class LiveSite:
     expiry: datetime | None  # from then on, time alone changes the output: only a build knows how
     loaded: set[str]  # sources whose body the renderer holds
     md: markdown.Markdown
+    searched: dict[str, Page] = field(default_factory=dict)  # pages whose search words an edit changed, as written
+    index: dict[str, bytes] | None = None  # the search index files as last written here (None: as the build wrote them)
 
     @classmethod
     def of(cls, prepared: Prepared, out_dir: Path, now: datetime) -> LiveSite:
@@ -115,9 +118,29 @@ class LiveSite:
             rendered = {path: self.renderer.render(out) for path, out in outputs.items()}
         except RenderError:
             return None  # the build reports it, with its file and line
+        index = self._search_index(fresh)
+        if index is None:
+            return None
+        rendered.update(index)
         for path, data in rendered.items():
             replace_file(self.out_dir / path, data)
         return len(rendered)
+
+    def _search_index(self, fresh: dict[str, Page]) -> dict[str, bytes] | None:
+        """The search index files an edit changes (a page's search words and text come from its body),
+        or None when the index would gain or lose files: then a build is needed."""
+        site = self.prepared.site
+        current = {source: self.searched.get(source, site.page_map[source]) for source in fresh}
+        if all((p.search_terms, p.search_text) == (current[s].search_terms, current[s].search_text) for s, p in fresh.items()):
+            return {}
+        for source, page in fresh.items():
+            self.searched[source] = replace(current[source], search_terms=page.search_terms, search_text=page.search_text)
+        old = self.index if self.index is not None else site_index_files(site)
+        new = index_files(index_of([self.searched.get(p.source, p) for p in site.pages + site.root_pages], site))
+        if set(new) != set(old):
+            return None
+        self.index = new
+        return {path: data for path, data in new.items() if old[path] != data}
 
 
 def _key(path: str) -> str:

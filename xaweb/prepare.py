@@ -32,7 +32,8 @@ from .render.kinds import plan_outputs
 from .render.plan import Output
 from .render.theme import load_theme
 from .sources.fetch import FetchReport, FetchSettings, fetch_sources
-from .sources.merge import Merged, check_sources, merge
+from .priorities import URGENT
+from .sources.merge import Merged, check_sources, merge, page_alert
 from .sources.qa_export import LoadedExport, load_export
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -205,7 +206,7 @@ def parse_content(files: SiteFiles, cache: BuildCache | None, jobs: int, problem
 
 
 def assemble(inputs: Inputs, parsed: Parsed, pages: list[Page], now: datetime, drafts: bool,
-             images: dict | None = None, merged: Merged = Merged()) -> tuple[Site, list[Problem]]:
+             images: dict | None = None) -> tuple[Site, list[Problem]]:
     """Parsed pages -> the Site, with the sizes of the local images it shows (pass `images` to reuse them)."""
     config, files = inputs.config, inputs.files
     sizes = {url: path.stat().st_size for url, path in files.static.items()}
@@ -214,7 +215,7 @@ def assemble(inputs: Inputs, parsed: Parsed, pages: list[Page], now: datetime, d
         shown = [url for page in site.pages + site.root_pages for url in page_images(page)] + list(config_images(config))
         images, image_problems = probe_images(shown, files.static)
         problems += image_problems
-    return replace(site, images=images, feed_items=merged.items, alerts=merged.alerts, theme=inputs.theme), problems
+    return replace(site, images=images, theme=inputs.theme), problems
 
 
 def _add_qa_pages(parsed: Parsed, sources: list, problems: Problems) -> None:
@@ -251,8 +252,11 @@ def prepare(inputs: Inputs, now: datetime, problems: Problems, *, drafts: bool =
     parsed = parse_content(files, cache, jobs, problems, progress, inputs.preparsed)
     _add_qa_pages(parsed, inputs.qa_sources, problems)
     stage_done()
-    merged = merge(config.sources, inputs.fetched.documents, now, config.source_settings.alert_hours)
-    site, assembly_problems = assemble(inputs, parsed, parsed.pages, now, drafts, merged=merged)
+    site, assembly_problems = assemble(inputs, parsed, parsed.pages, now, drafts)
+    hours = config.source_settings.alert_hours
+    own = [page_alert(p, hours, config.committee) for p in site.pages + site.root_pages if p.priority == URGENT and not p.expired]
+    merged = merge(config.sources, inputs.fetched.documents, now, hours, own)
+    site = replace(site, feed_items=merged.items, alerts=merged.alerts)
     problems.extend(assembly_problems)
     stage_done()
     outputs, plan_problems = plan_outputs(site)

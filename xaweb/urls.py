@@ -17,7 +17,9 @@ PRIVACY_SECTION = "chinh-sach-du-lieu"  # data-processing notices
 THANKS_SLUG = "da-gui"  # /hoi-dap/da-gui/: "sent" page after a form post without JavaScript
 PRIVACY_SLUG = "hoi-dap"  # /chinh-sach-du-lieu/hoi-dap/: the Q&A form's privacy notice
 
-RESERVED_TOP = frozenset({TAGS_DIR, SITEMAP_DIR})  # generated top-level folders no section may take
+SEARCH_DIR = "tim-kiem"  # /tim-kiem/: the search page and its index
+
+RESERVED_TOP = frozenset({TAGS_DIR, SITEMAP_DIR, SEARCH_DIR})  # generated top-level folders no section may take
 
 
 def tag_url(slug: str) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import cached_property
 
 from ..config import SiteConfig
+from ..priorities import NORMAL
 from ..urls import tag_url
 from ..vietnamese import collation_key, slugify
 
@@ -98,6 +99,7 @@ class Page:
     image_alt: str | None = None
     author: str | None = None
     pinned: bool = False
+    priority: str = NORMAL  # `priority:` thông thường / ưu tiên / khẩn cấp; khẩn cấp raises the alert banner
     toc: tuple[TocEntry, ...] = ()
     document: DocumentInfo | None = None
     procedure: ProcedureInfo | None = None
@@ -109,6 +111,8 @@ class Page:
     placeholders: tuple[int, ...] = ()  # lines still holding what `xaweb new` wrote for the officer to replace
     local_links: tuple[tuple[str, int], ...] = ()  # the body's links and images to the site's own addresses, with the line
     file_links: tuple[tuple[str, int], ...] = ()  # the files the body links to by name, with the line: ("content/thong-bao/a.md", 12)
+    search_terms: str = ""  # its words and their weights, for the search index (xaweb/search/terms.py)
+    search_text: str = ""  # the start of its text, for search results' excerpts
     # Set at assembly, since they depend on the build time or on other pages, not on the file.
     expired: bool = False
     links: tuple[tuple[str, str], ...] = ()  # (file linked to, its page's URL, "" when none)
@@ -331,3 +335,8 @@ class Site:
     @cached_property
     def tag_map(self) -> dict[str, Tag]:
         return {t.slug: t for t in self.tags}
+
+    @cached_property
+    def listed_index(self) -> dict[str, int]:
+        """Each listed page's place in its own section's list."""
+        return {p.source: i for s in self.sections for i, p in enumerate(s.listed) if p.section == s.path}

@@ -15,12 +15,16 @@ import markdown
 from ..config import KINDS as UNIT_KINDS
 from ..errors import Problem, did_you_mean
 from ..htmlscan import scan_html
+from ..priorities import NORMAL, parse_priority
+from ..searchwords import page_terms
 from ..urlpolicy import SCHEMES, WEB_SCHEMES, url_problem
 from ..vietnamese import as_vn_datetime, nfc, slugify
 from ..yamltext import LineFinder, YamlSyntaxError, parse
 from . import markup
 from .model import ARTICLE, DEFAULT_KINDS, DOCUMENT, KINDS, PROCEDURE, DocumentInfo, Link, Page, ProcedureInfo, SectionInfo
 from .placeholders import placeholder_lines
+
+SEARCH_TEXT = 1500  # characters of a page's text kept for search results' excerpts
 
 FENCE = "---"
 COMMUNE_KINDS = tuple(k for k in UNIT_KINDS if k != "thị trấn")  # since 1 July 2025
@@ -161,12 +165,19 @@ def _aliases(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _priority(value: Any) -> str:
+    priority = parse_priority(value)
+    if priority is None:
+        raise ValueError(f"'{value}' không hợp lệ; chọn thông thường, ưu tiên hoặc khẩn cấp")
+    return priority
+
+
 Converter = Callable[[Any], Any]
 COMMON: dict[str, Converter] = {
     "title": _text, "date": _date, "updated": _date, "summary": _text, "tags": _texts,
     "draft": _bool, "slug": _text, "expires": _date, "weight": _int, "image": _image_url,
     "image_alt": _text, "author": _text, "pinned": _bool, "kind": _kind, "params": _params, "communes": _communes,
-    "aliases": _aliases,
+    "aliases": _aliases, "priority": _priority,
 }
 DOCUMENT_KEYS: dict[str, Converter] = {
     "number": _text, "doc_type": _text, "issuer": _text, "signer": _text,
@@ -256,6 +267,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
     if any(p.level == "error" for p in problems):
         raise PageError(problems)
     url = f"/{section.path}/{slug}/" if section.path else f"/{slug}/"
+    body_text = markup.plain_text(body_html)
     page = Page(
         source=source,
         section=section.path,
@@ -277,6 +289,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         image_alt=values.get("image_alt"),
         author=values.get("author"),
         pinned=values.get("pinned", False),
+        priority=values.get("priority", NORMAL),
         toc=toc,
         document=document,
         procedure=procedure,
@@ -286,8 +299,19 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         file_links=file_links,
         local_links=_local_links(body_html, text, body),
         placeholders=placeholder_lines(nfc(text)),
+        search_terms=page_terms(title, _labels(document, procedure), tags, values.get("summary", ""), body_text),
+        search_text=body_text[:SEARCH_TEXT],
     )
     return page, problems
+
+
+def _labels(document: DocumentInfo | None, procedure: ProcedureInfo | None) -> str:
+    """What a document or a procedure is filed under, weighed like its title in search."""
+    if document:
+        return " ".join(filter(None, (document.number, document.doc_type)))
+    if procedure:
+        return " ".join(filter(None, (procedure.field, procedure.code)))
+    return ""
 
 
 def _line_of(written: str, text: str, body: str) -> int:

@@ -32,7 +32,8 @@ def to_json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def alerts_document(site: Site) -> dict[str, Any]:
+def alerts_document(site: Site, absurl: Callable[[str], str]) -> dict[str, Any]:
+    """A feed's alert links are absolute already; a khẩn cấp page's is this site's."""
     return {
         "version": SCHEMA_VERSION,
         "alerts": [
@@ -40,7 +41,7 @@ def alerts_document(site: Site) -> dict[str, Any]:
                 "id": a.id, "headline": a.headline, "event": a.event, "area": a.area,
                 "severity": a.severity, "urgency": a.urgency, "certainty": a.certainty, "level": a.level,
                 "description": a.description, "instruction": a.instruction,
-                "sent": _iso(a.sent), "expires": _iso(a.expires), "link": a.link, "source": a.source,
+                "sent": _iso(a.sent), "expires": _iso(a.expires), "link": absurl(a.link) if a.link else None, "source": a.source,
             }
             for a in site.alerts
         ],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from ..content.model import DOCUMENT, PROCEDURE, Page, Section, Site
+from ..priorities import PRIORITY, URGENT
 from ..sources.model import HOME
 from ..urls import PAGINATION_DIR, PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECTION, RATINGS_SECTION, THANKS_SLUG
 
@@ -85,8 +86,17 @@ def home_blocks(site: Site) -> dict[str, tuple[Page, ...]]:
     out = {}
     for name, (path, count) in blocks.items():
         section = site.section(path)
-        out[name] = section.listed[:count] if section else ()
+        listed = section.listed if section else ()
+        out[name] = tuple(sorted(listed, key=_first_on_home)[:count]) if name == "announcements" else listed[:count]
     return out
+
+
+_PRIORITY_ORDER = {URGENT: 0, PRIORITY: 1}
+
+
+def _first_on_home(page: Page) -> tuple[int, bool]:
+    """Khẩn cấp, then ưu tiên, then pinned announcements come first, however old (the sort is stable)."""
+    return _PRIORITY_ORDER.get(page.priority, 2), not page.pinned
 
 
 def output_lastmod(site: Site, out: Output, page: Page | None = None):

@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
+from ..priorities import parse_priority
 from . import levels
 from .cap import alert_from_element, embedded_alerts, parse_cap
 from .detect import JSONFEED_VERSION, sniff
@@ -54,7 +55,7 @@ def _tagged(categories: list[str]) -> tuple[tuple[str, ...], str | None, int | N
     """Categories that carry a priority or a risk level are read as such, not shown as categories."""
     kept, priority, level = [], None, None
     for cat in categories:
-        p, lv = levels.parse_priority(cat), levels.parse_level(cat)
+        p, lv = parse_priority(cat), levels.parse_level(cat)
         if p:
             priority = priority or p
         elif lv:
@@ -213,7 +214,7 @@ def _json_item(raw: dict, base: str) -> FeedItem | None:
         id=ident, title=title, link=url,
         date=parse_date(raw.get("date_published")), updated=parse_date(raw.get("date_modified")),
         summary=summary, content_html=content, categories=categories,
-        priority=levels.parse_priority(ext.get("priority")) or priority,
+        priority=parse_priority(ext.get("priority")) or priority,
         level=levels.parse_level(ext.get("level"), bare=True) or level,
         expires=parse_date(ext.get("expires")), area=text_of_html(_str(ext.get("area"))),
         instruction=text_of_html(_str(ext.get("instruction"))),

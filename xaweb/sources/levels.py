@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
+from ..priorities import NORMAL, PRIORITY, URGENT
 from ..vietnamese import slugify
-from .model import NORMAL, PRIORITY, URGENT
 
 SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")  # banner order, most severe first
 URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
@@ -27,21 +27,10 @@ LEVEL_SEVERITY = {1: "Minor", 2: "Moderate", 3: "Severe", 4: "Extreme", 5: "Extr
 PRIORITY_URGENCY = {URGENT: "Immediate", PRIORITY: "Expected", NORMAL: "Future"}
 PRIORITY_SEVERITY = {URGENT: "Severe", PRIORITY: "Moderate", NORMAL: "Minor"}  # when there is no level
 
-_PRIORITY_WORDS = {
-    NORMAL: {"thong-thuong", "binh-thuong", "normal", "routine"},
-    PRIORITY: {"uu-tien", "priority", "high"},
-    URGENT: {"khan-cap", "khan", "urgent", "emergency", "flash"},
-}
 # "Cấp độ 3", "Cấp độ rủi ro thiên tai 3", "Rủi ro thiên tai cấp độ 3", "level 3"
 _LEVEL = re.compile(r"^(?:cap-do|cap|level|rui-ro)(?:-rui-ro)?(?:-thien-tai)?(?:-cap(?:-do)?)?-([1-5])$")
 # Names a CAP <parameter> may use for the level (compared as slugs).
 LEVEL_PARAMETERS = {"cap-do-rui-ro-thien-tai", "cap-do-rui-ro", "capdoruirothientai", "capdoruiro", "risk-level", "disaster-risk-level"}
-
-
-def parse_priority(value: object) -> str | None:
-    """'Khẩn cấp', 'khan-cap', 'urgent' -> URGENT; unknown words -> None."""
-    slug = slugify(str(value or ""))
-    return next((p for p, words in _PRIORITY_WORDS.items() if slug in words), None)
 
 
 def parse_level(value: object, bare: bool = False) -> int | None:

@@ -20,11 +20,14 @@ from datetime import datetime, timedelta
 from typing import Sequence
 
 from ..config import CONFIG_FILE, Source
+from ..content.assemble import expiry_moment
+from ..content.model import Page
 from ..errors import Problem
+from ..priorities import NORMAL, URGENT, parse_priority
 from ..vietnamese import VN_TZ, slugify, strip_diacritics
 from . import levels
 from .adapters import known_format
-from .model import ALERTS, HOME, NORMAL, URGENT, Alert, FeedItem, Parsed
+from .model import ALERTS, HOME, Alert, FeedItem, Parsed
 from .safety import clean_html, safe_link, text, text_of_html
 
 EPOCH = datetime(2000, 1, 1, tzinfo=VN_TZ)  # "sent" of an undated urgent item: stable, obviously no date
@@ -58,7 +61,7 @@ def check_sources(sources: Sequence[Source], section_paths: set[str]) -> list[Pr
             bad(f"'target': không có chuyên mục '{source.target}' trong content/; chọn '{HOME}', '{ALERTS}' hoặc đường dẫn một chuyên mục")
         if not known_format(source.format):
             bad(f"'format': không có bộ chuyển đổi '{source.format}' (auto, rss, atom, jsonfeed, cap hoặc bộ chuyển đổi của tỉnh)")
-        if levels.parse_priority(source.priority) is None:
+        if parse_priority(source.priority) is None:
             bad(f"'priority': '{source.priority}' không hợp lệ; chọn thông thường, ưu tiên hoặc khẩn cấp")
         for host in source.linked_hosts:
             if not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\]", host, re.I):
@@ -80,7 +83,7 @@ def _safe_item(item: FeedItem, default_priority: str) -> FeedItem:
         summary=text(item.summary),
         content_html=clean_html(item.content_html),
         categories=tuple(c for c in (text(c) for c in item.categories) if c),
-        priority=levels.parse_priority(item.priority) or default_priority,
+        priority=parse_priority(item.priority) or default_priority,
         level=item.level if item.level in (1, 2, 3, 4, 5) else None,
         area=text(item.area),
         instruction=text(item.instruction),
@@ -182,15 +185,26 @@ def active_alerts(alerts: Sequence[Alert], now: datetime) -> tuple[Alert, ...]:
 # --- everything --------------------------------------------------------------------
 
 
-def merge(sources: Sequence[Source], documents: Sequence[Parsed | None], now: datetime, alert_hours: int = 24) -> Merged:
-    """`documents[i]` is what source i gave (None: nothing usable)."""
+def page_alert(page: Page, alert_hours: int, committee: str) -> Alert:
+    """The commune's own khẩn cấp announcement on the banner: until the page expires, else for
+    `alert_hours` from its date; without either, while the page says khẩn cấp."""
+    expires = expiry_moment(page.expires) if page.expires else page.date + timedelta(hours=alert_hours) if page.date else None
+    return Alert(
+        id="page:" + page.url, headline=page.title, sent=page.date or EPOCH, severity=levels.PRIORITY_SEVERITY[URGENT],
+        urgency=levels.PRIORITY_URGENCY[URGENT], description=page.summary, expires=expires, link=page.url, source=committee,
+    )
+
+
+def merge(sources: Sequence[Source], documents: Sequence[Parsed | None], now: datetime, alert_hours: int = 24,
+          own: Sequence[Alert] = ()) -> Merged:
+    """`documents[i]` is what source i gave (None: nothing usable); `own`: the site's own alerts (`page_alert`)."""
     seen: set[str] = set()
     items: list[FeedItem] = []
-    alerts: list[Alert] = []
+    alerts: list[Alert] = list(own)
     for source, doc in zip(sources, documents):
         if doc is None:
             continue
-        default = levels.parse_priority(source.priority) or NORMAL
+        default = parse_priority(source.priority) or NORMAL
         # The entries of a feed of CAP messages are envelopes: the messages are the alerts.
         items_alert = source.target == ALERTS and not doc.alerts
         candidates = sorted((_safe_item(i, default) for i in doc.items), key=_newest_first)

@@ -10,12 +10,6 @@ from dataclasses import dataclass
 
 from ..content.model import Alert, FeedItem
 
-# The three bulletin priorities of the source information system, as slugs
-# (the labels live in the locale catalogs: priority_thong_thuong, ...).
-NORMAL = "thong-thuong"  # thông thường: played on schedule
-PRIORITY = "uu-tien"  # ưu tiên
-URGENT = "khan-cap"  # khẩn cấp: played at once; raises the alert banner
-
 # Where a source's items go besides a section path.
 HOME = "home"
 ALERTS = "alerts"

@@ -17,6 +17,7 @@ from .home import HomeKind
 from .images import ImageKind
 from .lists import DocFilterKind, ListKind, SitemapKind, TagKind, TagsKind
 from .pages import FeedItemKind, NotFoundKind, PageKind, RedirectKind, ThemePageKind
+from .search import SearchIndexKind, SearchPageKind
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     HomeKind(),
@@ -36,6 +37,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     ThemePageKind(),
     FeedItemKind(),
     RedirectKind(),
+    SearchPageKind(),
+    SearchIndexKind(),
     ImageKind(),
 )}
 

@@ -49,10 +49,10 @@ class AlertsJsonKind(_File):
     name, file = "alerts_json", "alerts.json"
 
     def fingerprint(self, fp: Fingerprinting, out: Output) -> str:
-        return shown(fp, out, fp.site.alerts)
+        return shown(fp, out, fp.chrome, fp.site.alerts)  # the base URL (for the pages' links) is in the chrome
 
     def render(self, r: Rendering, out: Output) -> bytes:
-        return machine.to_json(machine.alerts_document(r.site))
+        return machine.to_json(machine.alerts_document(r.site, r.filters["absurl"]))
 
 
 class ManifestKind(_File):

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Iterable
 
 from ...content.model import Site
+from ...content.related import nearby
 from ...digests import digest
 from ..plan import PAGE_TEMPLATES, QA_THEME_PAGES, Output
 from .base import Fingerprinting, Kind, Rendering, index_path, shown
@@ -20,15 +21,19 @@ class PageKind(Kind):
     def fingerprint(self, fp: Fingerprinting, out: Output) -> str:
         # The bulk of a site, so one flat digest; its lastmod is in its listing digest.
         page = fp.site.page_map[out.subject]
-        template, everything = fp.template(PAGE_TEMPLATES.get(page.kind, "page.html"))
-        return digest("page", fp.chrome, template, everything, fp.source_hashes[page.source], fp.listings[page.source])
+        name = PAGE_TEMPLATES.get(page.kind, "page.html")
+        template, everything = fp.template(name)
+        # An article shows its neighbours' titles, addresses and dates.
+        neighbours = [(p.url, p.title, p.date) for p in nearby(fp.site, page).pages] if name == "page.html" else []
+        return digest("page", fp.chrome, template, everything, fp.source_hashes[page.source], fp.listings[page.source], neighbours)
 
     def render(self, r: Rendering, out: Output) -> bytes:
         page = r.pages[out.subject]
         if "<img" in page.body_html:  # resized copies, lazily loaded
             page = replace(page, body_html=r.pictures.rewrite(page.body_html))
         template = PAGE_TEMPLATES.get(page.kind, "page.html")
-        return r.html(template, out, page.title, page=page, section=r.site.section(page.section))
+        extra = {"nearby": nearby(r.site, page)} if template == "page.html" else {}
+        return r.html(template, out, page.title, page=page, section=r.site.section(page.section), **extra)
 
     def source(self, site: Site, out: Output) -> str | None:
         return out.subject

@@ -123,6 +123,35 @@
     return JSON.stringify(data);
   }
 
+  // "Đã tiếp nhận… Mã theo dõi của bạn là {code}; …": the code set apart in large type, with a copy button.
+  function showCode(result, message, code, form) {
+    var parts = message.split("{code}");
+    result.textContent = parts[0];
+    var strong = document.createElement("strong");
+    strong.className = "qa-code";
+    strong.textContent = code;
+    result.appendChild(strong);
+    result.appendChild(document.createTextNode(parts.slice(1).join(code)));
+    if (navigator.clipboard && form.getAttribute("data-msg-copy")) {
+      var holder = document.createElement("span");
+      holder.setAttribute("data-copy", "");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "qa-copy";
+      button.setAttribute("data-copy-text", code);
+      button.setAttribute("data-done", form.getAttribute("data-msg-copied"));
+      button.textContent = form.getAttribute("data-msg-copy");
+      var status = document.createElement("span");
+      status.className = "copy-status";
+      status.setAttribute("role", "status");
+      holder.appendChild(button);
+      holder.appendChild(document.createTextNode(" "));
+      holder.appendChild(status);
+      result.appendChild(document.createTextNode(" "));
+      result.appendChild(holder);
+    }
+  }
+
   function enhance(form) {
     var result = form.parentNode.querySelector(".qa-result");
     var button = form.querySelector("button[type=submit]");
@@ -148,7 +177,7 @@
       }).then(function (r) {
         if (r.status === 201) {
           form.hidden = true;
-          result.textContent = form.getAttribute("data-msg-sent").replace("{code}", r.data.code || "");
+          showCode(result, form.getAttribute("data-msg-sent"), r.data.code || "", form);
           result.focus();
           return;
         }
@@ -205,6 +234,7 @@
   var match = /[?&]ma=([A-Za-z0-9-]{12,16})(?:&|$)/.exec(window.location.search);
   if (holder && match) {
     holder.querySelector(".qa-code").textContent = match[1];
+    holder.querySelector("[data-copy-text]").setAttribute("data-copy-text", match[1]);
     holder.hidden = false;
     var input = document.getElementById("qa-code");
     if (input) input.value = match[1];

@@ -2,6 +2,27 @@
 (function () {
   "use strict";
 
+  // Share: the device's share sheet (on a phone it reaches Zalo's app); copy buttons, also those
+  // a script adds later (qa.js's tracking code). Hidden in the HTML.
+  var device = document.querySelector("[data-share-device]");
+  if (device && navigator.share) {
+    device.hidden = false;
+    device.firstChild.addEventListener("click", function () {
+      navigator.share({ title: document.title, url: this.getAttribute("data-url") }).catch(function () {});
+    });
+  }
+  if (navigator.clipboard) {
+    var copiers = document.querySelectorAll("[data-copy]");
+    for (var c = 0; c < copiers.length; c++) copiers[c].hidden = false;
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("[data-copy] button[data-copy-text]");
+      var status = button && button.parentNode.querySelector("[role=status]");
+      if (button) navigator.clipboard.writeText(button.getAttribute("data-copy-text")).then(function () {
+        if (status) status.textContent = button.getAttribute("data-done");
+      }, function () {});
+    });
+  }
+
   // "Print this page" buttons are hidden in the HTML (window.print needs JS).
   var buttons = document.querySelectorAll("[data-print]");
   for (var i = 0; i < buttons.length; i++) {
@@ -75,6 +96,16 @@
   }
   var tools = document.querySelector("[data-display-tools]");
   if (tools) tools.hidden = false;
+  // On a phone the tools fold behind one button (shown by the CSS under 48em).
+  var toggle = document.querySelector("[data-display-toggle]");
+  if (tools && toggle) {
+    toggle.hidden = false;
+    toggle.firstChild.addEventListener("click", function () {
+      var open = this.getAttribute("aria-expanded") !== "true";
+      this.setAttribute("aria-expanded", String(open));
+      tools.classList.toggle("is-open", open);
+    });
+  }
 })();
 
 /* The alert banner (partials/alert_banner.html) is built into every page, but a
