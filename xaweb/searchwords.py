@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from .vietnamese import nfc
 
@@ -45,12 +46,7 @@ def words(text: str) -> list[str]:
 
 def page_terms(title: str, labels: str, tags: tuple[str, ...], summary: str, body_text: str) -> str:
     """A page's words and their weights, encoded 'word:weight word:weight' (kept in the build cache with the page)."""
-    weights: dict[str, int] = {}
-    body: dict[str, int] = {}
-    for word in words(body_text):
-        body[word] = body.get(word, 0) + 1
-    for word, count in body.items():
-        weights[word] = min(count, BODY_CAP)
+    weights = {word: min(count, BODY_CAP) for word, count in Counter(words(body_text)).items()}
     for text, weight in ((title, TITLE), (labels, LABELS), (" ".join(tags), TAGS), (summary, SUMMARY)):
         for word in words(text):
             weights[word] = weights.get(word, 0) + weight

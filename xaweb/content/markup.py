@@ -148,7 +148,11 @@ def plain_text(html_text: str) -> str:
 
 def summarize(html_text: str, limit: int = 200) -> str:
     """The first `limit` characters of the text, cut at a word boundary."""
-    text = plain_text(html_text)
+    return cut_text(plain_text(html_text), limit)
+
+
+def cut_text(text: str, limit: int = 200) -> str:
+    """`text` if it is short, else its first `limit` characters cut at a word boundary, with '…'."""
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:–-")

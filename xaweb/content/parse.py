@@ -278,7 +278,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         kind=kind,
         title=title,
         body_html=body_html,
-        summary=values.get("summary") or markup.summarize(body_html),
+        summary=values.get("summary") or markup.cut_text(body_text),
         date=values.get("date") or (document.issued if document else None),
         updated=values.get("updated"),
         expires=values.get("expires"),

@@ -45,13 +45,17 @@ def _base36(n: int) -> str:
             return out
 
 
+def _posting(gap: int, weight: int) -> bytes:
+    return (_base36(gap) + chr(ord("A") + weight - 1)).encode("ascii")
+
+
 def encode_postings(postings: Iterable[tuple[int, int]]) -> str:
     """[(page number, weight)], page numbers ascending -> '0C2A…'."""
-    out, last = [], 0
+    out, last = bytearray(), 0
     for number, weight in postings:
-        out.append(_base36(number - last) + chr(ord("A") + weight - 1))
+        out += _posting(number - last, weight)
         last = number
-    return "".join(out)
+    return out.decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,9 @@ def build_index(pages: Iterable[Page], section_titles: Mapping[str, str]) -> Sea
     shown = sorted((p for p in pages if not p.expired and p.search_terms), key=lambda p: p.url)
     sections = sorted({_section_of(p) for p in shown if p.section}, key=lambda s: (collation_key(section_titles.get(s, s)), s))
     section_number = {s: i for i, s in enumerate(sections)}
-    postings: dict[str, list[tuple[int, int]]] = {}
+    # Encoded as they come (pages in order): a list of tuples per word would hold millions at 10,000 pages.
+    postings: dict[str, bytearray] = {}
+    last: dict[str, int] = {}
     years: Counter[int] = Counter()
     per_section: Counter[str] = Counter()
     fragments = []
@@ -84,13 +90,16 @@ def build_index(pages: Iterable[Page], section_titles: Mapping[str, str]) -> Sea
             terms.append((f"~y{page.date.year}", 1))
             years[page.date.year] += 1
         for word, weight in terms:
-            postings.setdefault(word, []).append((number, weight))
+            if word not in postings:
+                postings[word], last[word] = bytearray(), 0
+            postings[word] += _posting(number - last[word], weight)
+            last[word] = number
         fragments.append({
             "t": page.title, "u": page.url, "s": section_titles.get(_section_of(page), "") if page.section else "",
             "d": page.date.strftime("%d/%m/%Y") if page.date else "", "n": page.document.number if page.document else "",
             "x": page.search_text,
         })
-    encoded = {word: encode_postings(p) for word, p in postings.items()}
+    encoded = {word: p.decode("ascii") for word, p in postings.items()}
     size = sum(len(w) + len(p) + 6 for w, p in encoded.items())
     count = max(1, -(-size // BUCKET_BYTES))
     buckets: list[dict[str, str]] = [{} for _ in range(count)]
