@@ -119,7 +119,7 @@ def page(browser, portal_url):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/giam-sat/", "/giam-sat/thieu/", "/tin-moi/"])
+@pytest.mark.parametrize("path", ["/", "/giam-sat/", "/giam-sat/thieu/", "/tin-moi/", "/tim-kiem/?q=hop+dan"])
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_portal_passes_axe_in_chromium(page, portal_url, path, width):
     try:
@@ -128,6 +128,7 @@ def test_the_portal_passes_axe_in_chromium(page, portal_url, path, width):
         require(False, "axe-playwright-python is not installed")
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(portal_url + path)
+    page.wait_for_load_state("networkidle")  # the search's results
     page.evaluate(axe_script())
     violations = page.evaluate("async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
                                "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})).violations")

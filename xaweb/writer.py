@@ -114,6 +114,17 @@ class StagedOutput:
         for url_path, source in files.items():
             self.copy(url_path.lstrip("/"), source)
 
+    def link(self, rel_path: str, source: Path) -> None:
+        """`source` at `rel_path`, as a hard link where the file system allows (no bytes copied)."""
+        path = self.staging / rel_path
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
+
     def swap(self) -> None:
         """A full build: replace the whole output folder with the staging folder."""
         shutil.rmtree(self.previous, ignore_errors=True)  # every file differs from a full build's: no use as a base

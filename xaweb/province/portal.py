@@ -6,6 +6,7 @@ written whole in one step, like a commune's output (writer.StagedOutput):
 
     index.html                 communes grouped by kind, a search that ignores tone marks
     tin-moi/index.html         the latest news of every commune
+    tim-kiem/                  a search of every commune's pages at once (search.py)
     thong-bao/<slug>/          the province's own announcements (shared/thong-bao/)
     giam-sat/index.html        the dashboard, sorted by name; giam-sat/<key>/ sorted by each column
     giam-sat/so-lieu.csv|json  the same figures, for spreadsheets and other systems
@@ -27,6 +28,7 @@ from typing import Any, Callable
 import jinja2
 from markupsafe import Markup
 
+from ..i18n import Translator
 from ..render.filters import make_filters
 from ..render.theme import load_theme, template_loader
 from ..vietnamese import collation_key, format_date, strip_diacritics
@@ -34,6 +36,7 @@ from ..writer import StagedOutput
 from .commune import Shared
 from .figures import CommuneFigures, totals
 from .load import THEME_DIR, Province
+from .search import portal_search
 
 ANNOUNCEMENTS = "thong-bao"
 LATEST_NEWS = 30
@@ -64,11 +67,16 @@ def fold(text: str) -> str:
 
 
 def write_portal(province: Province, shared: Shared, figures: list[CommuneFigures], out_dir: Path, now: datetime) -> Path:
+    """The portal into `out_dir`, beside the communes' output folders (its search joins their indexes)."""
     files = render_portal(province, shared, figures, now)
+    index, results = portal_search(out_dir.parent, [(f.code, f.name, f.url) for f in figures if f.built])
+    files.update(index)
     staged = StagedOutput(out_dir)
     try:
         for rel, data in sorted(files.items()):
             staged.write(rel, data)
+        for rel, source in results.items():
+            staged.link(rel, source)
         staged.copy_tree(_static_files(province))
         staged.swap()
     except BaseException:
@@ -99,6 +107,7 @@ def render_portal(province: Province, shared: Shared, figures: list[CommuneFigur
     env.filters["url"] = make_filters(province.config.portal_url, "vi")["url"]  # the one way a template writes a link
     env.filters["vndate"] = lambda iso: format_date(datetime.fromisoformat(iso), weekday=False) if iso else "—"
     env.filters["fold"] = fold
+    env.globals["_"] = Translator("vi")  # the strings the portal shares with the commune sites' templates (the search form)
     config = province.config
     built = [f for f in figures if f.built]
     groups = [(kind, sorted((f for f in figures if f.kind == kind), key=lambda f: collation_key(f.name))) for kind in KIND_ORDER]
@@ -115,6 +124,7 @@ def render_portal(province: Province, shared: Shared, figures: list[CommuneFigur
     files = dict([
         page("index.html", "/", groups=[(k, g) for k, g in groups if g], news=news[:6], announcements=announcements[:5]),
         page("news.html", "/tin-moi/", news=news),
+        page("search.html", "/tim-kiem/", sections=[(f.url, f.name) for f in sorted(built, key=lambda f: collation_key(f.name))]),
     ])
     for p in announcements:
         files.update([page("announcement.html", f"/{ANNOUNCEMENTS}/{p.slug}/", item=p)])
@@ -132,7 +142,7 @@ def render_portal(province: Province, shared: Shared, figures: list[CommuneFigur
     return files
 
 
-NAV = (("/", "Trang chủ"), ("/tin-moi/", "Tin mới các xã"), ("/giam-sat/", "Giám sát, đánh giá"))
+NAV = (("/", "Trang chủ"), ("/tin-moi/", "Tin mới các xã"), ("/tim-kiem/", "Tìm kiếm"), ("/giam-sat/", "Giám sát, đánh giá"))
 
 CSV_COLUMNS = ("code", "name", "kind", "url", "built", "pages", "last_update", "recent_posts", "expired", "warnings",
                "errors", "missing_sections", "qa_answered", "qa_median_days")

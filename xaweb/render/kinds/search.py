@@ -45,7 +45,7 @@ class SearchPageKind(Kind):
         return shown(fp, out, fp.chrome, fp.template("search.html"), [(s.url, s.title) for s in fp.site.top_sections])
 
     def render(self, r: Rendering, out: Output) -> bytes:
-        return r.html("search.html", out, r._("search"))
+        return r.html("search.html", out, r._("search"), sections=[(s.url, s.title) for s in r.site.top_sections])
 
 
 class SearchIndexKind(Kind):

@@ -49,14 +49,34 @@
     }
     return cache[path];
   }
-  function decode(postings) {  // 'gap in base 36' + 'weight as A-Z', page numbers ascending
-    var out = {}, doc = 0, digits = "";
+  function decode(postings, out, doc) {  // 'gap in base 36' + 'weight as A-Z', page numbers ascending from `doc`
+    var digits = "";
     for (var i = 0; i < postings.length; i++) {
       var code = postings.charCodeAt(i);
       if (code >= 65 && code <= 90) { doc += parseInt(digits, 36); out[doc] = code - 64; digits = ""; }
       else digits += postings.charAt(i);
     }
     return out;
+  }
+  // A site's bucket holds postings; a province portal's, [commune, postings] pairs, each commune's
+  // pages numbered from its offset in meta.communes (xaweb/province/search.py).
+  function pages(meta, entry) {
+    if (typeof entry === "string") return decode(entry, {}, 0);
+    var out = {};
+    (entry || []).forEach(function (pair) { decode(pair[1], out, meta.communes[pair[0]][2]); });
+    return out;
+  }
+  function communeOf(meta, doc) {
+    var c = 0;
+    while (c + 1 < meta.communes.length && meta.communes[c + 1][2] <= doc) c++;
+    return meta.communes[c];
+  }
+  function fragment(meta, doc) {
+    if (!meta.communes) return get("f/" + doc + ".json");
+    var c = communeOf(meta, doc);
+    return get("c/" + c[4] + "/" + (doc - c[2]) + ".json").then(function (f) {
+      return { t: f.t, u: c[1].replace(/\/$/, "") + f.u, s: c[0] + (f.s ? " – " + f.s : ""), d: f.d, n: f.n, x: f.x, abs: true };
+    });
   }
   function say(key, n, q) {
     status.textContent = form.getAttribute("data-msg-" + key).replace("{n}", n).replace("{q}", q);
@@ -110,12 +130,12 @@
     return a.doc - b.doc;
   }
 
-  function show(found, from, words) {
+  function show(meta, found, from, words) {
     var shown = found.slice(from, from + PAGE);
-    return Promise.all(shown.map(function (hit) { return hit.f || get("f/" + hit.doc + ".json"); })).then(function (fragments) {
+    return Promise.all(shown.map(function (hit) { return hit.f || fragment(meta, hit.doc); })).then(function (fragments) {
       fragments.forEach(function (f) {
         var li = document.createElement("li"), h = document.createElement("h2"), a = document.createElement("a");
-        a.href = base + f.u;
+        a.href = f.abs ? f.u : base + f.u;
         highlight(a, f.t, words);
         h.appendChild(a);
         li.appendChild(h);
@@ -127,7 +147,7 @@
         list.appendChild(li);
       });
       more.hidden = from + PAGE >= found.length;
-      more.onclick = function () { show(found, from + PAGE, words); };
+      more.onclick = function () { show(meta, found, from + PAGE, words); };
     });
   }
 
@@ -139,16 +159,19 @@
     say("loading", 0, query);
     var filters = (section !== "" ? ["~s" + section] : []).concat(year ? ["~y" + year] : []);
     get("meta.json").then(function (meta) {
-      var terms = words.concat(filters);
+      // A portal names the words on most pages: their buckets are fetched only when the query has no rarer word.
+      var common = meta.common || {}, rare = words.filter(function (w) { return !(w in common); });
+      var fetched = rare.length ? rare : [words.slice().sort(function (a, b) { return common[a] - common[b]; })[0]];
+      var terms = fetched.concat(filters);
       return Promise.all(terms.map(function (t) { return get("b/" + (fnv1a(t) % meta.buckets) + ".json"); })).then(function (buckets) {
-        var lists = terms.map(function (t, i) { return decode(buckets[i][t] || ""); });
+        var lists = terms.map(function (t, i) { return pages(meta, buckets[i][t]); });
         var score = {}, count = {};
-        words.forEach(function (w, i) {
+        fetched.forEach(function (w, i) {
           var docs = Object.keys(lists[i]), idf = Math.log(1 + meta.pages / Math.max(1, docs.length));
           docs.forEach(function (d) { score[d] = (score[d] || 0) + lists[i][d] * idf; count[d] = (count[d] || 0) + 1; });
         });
         var docs = Object.keys(score).filter(function (d) {
-          for (var k = words.length; k < terms.length; k++) if (!lists[k][d]) return false;
+          for (var k = fetched.length; k < terms.length; k++) if (!lists[k][d]) return false;
           return true;
         });
         var best = docs.reduce(function (m, d) { return Math.max(m, count[d]); }, 0);
@@ -156,17 +179,18 @@
           return { doc: +d, key: [0, 0, 0, 0, 0, score[d]] };
         }).sort(compare);
         var top = found.slice(0, RERANK);
-        return Promise.all(top.map(function (hit) { return get("f/" + hit.doc + ".json"); })).then(function (fragments) {
+        return Promise.all(top.map(function (hit) { return fragment(meta, hit.doc); })).then(function (fragments) {
           top.forEach(function (hit, i) { hit.f = fragments[i]; hit.key = rank(fragments[i], words, query).concat([hit.key[5]]); });
           found = top.sort(compare).concat(found.slice(RERANK));
           say(found.length ? "found" : "none", found.length, query);
-          return show(found, 0, words);
+          return show(meta, found, 0, words);
         });
       });
     }).catch(function () { say("failed", 0, query); });
   }
 
   function fillFilters(meta) {
+    if (!meta.sections.length) sectionSelect.parentNode.hidden = true;  // a portal: each commune's sections are its own
     meta.sections.forEach(function (s, i) { sectionSelect.add(new Option(s[0] + " (" + s[1] + ")", String(i))); });
     meta.years.forEach(function (y) { yearSelect.add(new Option(y[0] + " (" + y[1] + ")", String(y[0]))); });
     document.querySelector("[data-search-filters]").hidden = false;
