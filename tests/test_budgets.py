@@ -17,20 +17,21 @@ pytest_plugins = ["example_site"]
 HOME_BUDGET = 60_000  # bytes of HTML, CSS, JavaScript and fonts, uncompressed; images excluded
 
 
-def test_home_page_html_css_and_js_fit_the_budget(new_context, site_url):
+@pytest.mark.parametrize("path", ["/", "/tim-kiem/"])  # the search page before a query: its index comes with one
+def test_home_and_search_page_html_css_and_js_fit_the_budget(new_context, site_url, path):
     context = new_context(360)
     try:
         page = context.new_page()
         responses = []
         page.on("response", lambda response: responses.append(response))
-        page.goto(site_url + "/", wait_until="load")
+        page.goto(site_url + path, wait_until="load")
         loaded = {r.url: (r.headers.get("content-type", "").split(";")[0], len(r.body())) for r in responses}
     finally:
         context.close()
     counted = {url: size for url, (ctype, size) in loaded.items() if not ctype.startswith("image/")}
     assert {"text/html", "text/css", "text/javascript"} <= {ctype for ctype, _ in loaded.values()}, loaded
     total = sum(counted.values())
-    assert total < HOME_BUDGET, f"home page: {total} bytes > {HOME_BUDGET}: {counted}"
+    assert total < HOME_BUDGET, f"{path}: {total} bytes > {HOME_BUDGET}: {counted}"
 
 
 def test_every_request_stays_on_the_site(new_context, site_url):

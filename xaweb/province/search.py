@@ -3,7 +3,7 @@
 Each commune's build wrote its index under `<code>/tim-kiem/`. The portal's index lists the
 communes (name, address, where their pages start in the province's numbering) and, for each
 word, the communes that have it with their postings unchanged: `{"word": [[commune, "postings"], …]}`,
-so joining them rewrites no posting. A result's file is the commune's own, linked into the portal.
+so joining them rewrites no posting. A result's file is the commune's own, linked into the portal as `c/<commune>/<n>.json`.
 Words on more than COMMON of all pages are named in `meta.common` with their page counts: the
 page fetches their buckets only when the query has no rarer word, which keeps the first results
 within budget however many communes there are. Reading the communes' files is the I/O; `join` is pure.
@@ -25,12 +25,13 @@ _POSTING = re.compile(r"[A-Z]")
 
 
 def join(communes: Sequence[tuple[str, str, str, dict, list[dict[str, str]]]]) -> tuple[dict, list[dict]]:
-    """[(code, name, address, its meta.json, its buckets)] -> the province's meta and buckets."""
+    """[(code, name, address, its meta.json, its buckets)] -> the province's meta and buckets. A commune is
+    named by its place in the list: its result files are `c/<place>/<n>.json`."""
     words: dict[str, list[list]] = {}
     years: Counter[int] = Counter()
     listed, offset = [], 0
     for number, (code, name, address, meta, buckets) in enumerate(communes):
-        listed.append([name, address, offset, meta["pages"], code])
+        listed.append([name, address, offset])
         offset += meta["pages"]
         years.update({year: count for year, count in meta.get("years", [])})
         for bucket in buckets:
@@ -61,7 +62,7 @@ def portal_search(out_root: Path, communes: Sequence[tuple[str, str, str]]) -> t
         except (OSError, ValueError, KeyError):
             continue  # a commune without a good build has no index: its pages are not searched
         parts.append((code, name, address, meta, buckets))
-        links.update({f"{SEARCH_DIR}/c/{code}/{n}.json": folder / "f" / f"{n}.json" for n in range(meta["pages"])})
+        links.update({f"{SEARCH_DIR}/c/{len(parts) - 1}/{n}.json": folder / "f" / f"{n}.json" for n in range(meta["pages"])})
     meta, buckets = join(parts)
     files = {f"{SEARCH_DIR}/meta.json": to_json(meta)}
     files.update((f"{SEARCH_DIR}/b/{n}.json", to_json(bucket)) for n, bucket in enumerate(buckets))

@@ -74,7 +74,7 @@
   function fragment(meta, doc) {
     if (!meta.communes) return get("f/" + doc + ".json");
     var c = communeOf(meta, doc);
-    return get("c/" + c[4] + "/" + (doc - c[2]) + ".json").then(function (f) {
+    return get("c/" + meta.communes.indexOf(c) + "/" + (doc - c[2]) + ".json").then(function (f) {
       return { t: f.t, u: c[1].replace(/\/$/, "") + f.u, s: c[0] + (f.s ? " – " + f.s : ""), d: f.d, n: f.n, x: f.x, abs: true };
     });
   }
@@ -178,7 +178,7 @@
         var found = docs.filter(function (d) { return count[d] === best; }).map(function (d) {
           return { doc: +d, key: [0, 0, 0, 0, 0, score[d]] };
         }).sort(compare);
-        var top = found.slice(0, RERANK);
+        var top = found.slice(0, words.length > 1 ? RERANK : PAGE);  // one word: no phrase to look for
         return Promise.all(top.map(function (hit) { return fragment(meta, hit.doc); })).then(function (fragments) {
           top.forEach(function (hit, i) { hit.f = fragments[i]; hit.key = rank(fragments[i], words, query).concat([hit.key[5]]); });
           found = top.sort(compare).concat(found.slice(RERANK));
