@@ -15,7 +15,7 @@ pytest.register_assert_rewrite("example_site")
 from example_site import serve_folder  # noqa: E402 - after the rewrite hook
 
 from xaweb.province.build import PORTAL_DIR, ProvinceOptions, build_province  # noqa: E402
-from xaweb.province.search import COMMON, join  # noqa: E402
+from xaweb.province.search import COMMON, Joined  # noqa: E402
 from xaweb.render.search_index import fnv1a  # noqa: E402
 from xaweb.vietnamese import VN_TZ  # noqa: E402
 
@@ -28,8 +28,11 @@ NOW = datetime(2025, 3, 1, 9, 0, tzinfo=VN_TZ)
 def test_joining_keeps_each_communes_postings_and_numbers_its_pages_after_the_last():
     a = {"pages": 3, "buckets": 1, "years": [[2025, 2]]}
     b = {"pages": 2, "buckets": 1, "years": [[2025, 1], [2024, 1]]}
-    meta, buckets = join([("1", "Xã A", "https://a.vn", a, [{"lua": "0B2C", "~s0": "0A1A2A", "xa": "0A1A2A"}]),
-                          ("2", "Xã B", "https://b.vn", b, [{"lua": "1A", "xa": "0A1A"}])])
+    joined = Joined()
+    joined.add("Xã A", "https://a.vn", a, [{"lua": "0B2C", "~s0": "0A1A2A", "xa": "0A1A2A"}])
+    joined.add("Xã B", "https://b.vn", b, [{"lua": "1A", "xa": "0A1A"}])
+    meta, files = joined.files()
+    buckets = [json.loads(data) for data in files]
     assert meta["pages"] == 5 and meta["communes"] == [["Xã A", "https://a.vn", 0], ["Xã B", "https://b.vn", 3]]
     assert meta["years"] == [[2025, 3], [2024, 1]] and meta["sections"] == []
     everything = {w: p for bucket in buckets for w, p in bucket.items()}

@@ -6,64 +6,83 @@ word, the communes that have it with their postings unchanged: `{"word": [[commu
 so joining them rewrites no posting. A result's file is the commune's own, linked into the portal as `c/<commune>/<n>.json`.
 Words on more than COMMON of all pages are named in `meta.common` with their page counts: the
 page fetches their buckets only when the query has no rarer word, which keeps the first results
-within budget however many communes there are. Reading the communes' files is the I/O; `join` is pure.
+within budget however many communes there are. Reading the communes' files is the I/O; `Joined` is pure.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from ..render.search_index import BUCKET_BYTES, VERSION, fnv1a, to_json
 from ..urls import SEARCH_DIR
 
 COMMON = 0.4
-_POSTING = re.compile(r"[A-Z]")
+_NO_WEIGHTS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # a posting ends with its weight, one capital
 
 
-def join(communes: Sequence[tuple[str, str, str, dict, list[dict[str, str]]]]) -> tuple[dict, list[dict]]:
-    """[(code, name, address, its meta.json, its buckets)] -> the province's meta and buckets. A commune is
-    named by its place in the list: its result files are `c/<place>/<n>.json`."""
-    words: dict[str, list[list]] = {}
-    years: Counter[int] = Counter()
-    listed, offset = [], 0
-    for number, (code, name, address, meta, buckets) in enumerate(communes):
-        listed.append([name, address, offset])
-        offset += meta["pages"]
-        years.update({year: count for year, count in meta.get("years", [])})
+class Joined:
+    """The province's index as it is joined, commune after commune. Each word's entries are kept as
+    JSON text in one growing buffer (ASCII: words are [a-z0-9~], postings [0-9a-zA-Z]): memory near
+    the size of the index itself, not millions of small objects."""
+
+    def __init__(self) -> None:
+        self.words: dict[str, bytearray] = {}
+        self.df: dict[str, int] = {}
+        self.years: Counter[int] = Counter()
+        self.communes: list[list] = []
+        self.pages = 0
+
+    def add(self, name: str, address: str, meta: dict, buckets: Iterable[dict[str, str]]) -> None:
+        number = len(self.communes)
+        self.communes.append([name, address, self.pages])
+        self.pages += meta["pages"]
+        self.years.update({year: count for year, count in meta.get("years", [])})
         for bucket in buckets:
             for word, postings in bucket.items():
-                if not word.startswith("~s"):  # a commune's sections are its own
-                    words.setdefault(word, []).append([number, postings])
-    pages = offset
-    df = {word: sum(len(_POSTING.findall(p)) for _, p in lists) for word, lists in words.items()}
-    size = sum(len(w) + sum(len(p) + 8 for _, p in lists) for w, lists in words.items())
-    count = max(1, -(-size // BUCKET_BYTES))
-    out: list[dict] = [{} for _ in range(count)]
-    for word in sorted(words):
-        out[fnv1a(word) % count][word] = words[word]
-    meta = {"version": VERSION, "pages": pages, "buckets": count, "sections": [],
-            "years": [[year, years[year]] for year in sorted(years, reverse=True)],
-            "communes": listed, "common": {w: n for w, n in sorted(df.items()) if pages and n > COMMON * pages and not w.startswith("~")}}
-    return meta, out
+                if word.startswith("~s"):  # a commune's sections are its own
+                    continue
+                entries = self.words.get(word)
+                if entries is None:
+                    entries = self.words[word] = bytearray()
+                    self.df[word] = 0
+                else:
+                    entries += b","
+                entries += b'[%d,"%s"]' % (number, postings.encode("ascii"))
+                self.df[word] += len(postings) - len(postings.translate(_NO_WEIGHTS))
+
+    def files(self) -> tuple[dict, list[bytes]]:
+        """The province's meta.json (as data) and its buckets (as bytes)."""
+        size = sum(len(w) + len(e) + 4 for w, e in self.words.items())
+        count = max(1, -(-size // BUCKET_BYTES))
+        parts: list[list[bytes]] = [[] for _ in range(count)]
+        for word in sorted(self.words):
+            parts[fnv1a(word) % count].append(b'"%s":[%s]' % (word.encode("ascii"), bytes(self.words[word])))
+        meta = {"version": VERSION, "pages": self.pages, "buckets": count, "sections": [],
+                "years": [[year, self.years[year]] for year in sorted(self.years, reverse=True)], "communes": self.communes,
+                "common": {w: n for w, n in sorted(self.df.items()) if n > COMMON * self.pages and not w.startswith("~")}}
+        return meta, [b"{" + b",".join(part) + b"}" for part in parts]
 
 
 def portal_search(out_root: Path, communes: Sequence[tuple[str, str, str]]) -> tuple[dict[str, bytes], dict[str, Path]]:
-    """[(code, name, address)] of the communes built -> (the portal's index files, the result files to link in)."""
-    parts, links = [], {}
+    """[(code, name, address)] of the communes built -> (the portal's index files, the result files to link in).
+    A commune is named by its place in the list: its result files are `c/<place>/<n>.json`."""
+    joined, links = Joined(), {}
     for code, name, address in communes:
         folder = out_root / code / SEARCH_DIR
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            buckets = [json.loads((folder / "b" / f"{n}.json").read_text(encoding="utf-8")) for n in range(meta["buckets"])]
+            count = meta["buckets"]
+            files = [folder / "b" / f"{n}.json" for n in range(count)]
+            if not all(f.is_file() for f in files):
+                continue
         except (OSError, ValueError, KeyError):
             continue  # a commune without a good build has no index: its pages are not searched
-        parts.append((code, name, address, meta, buckets))
-        links.update({f"{SEARCH_DIR}/c/{len(parts) - 1}/{n}.json": folder / "f" / f"{n}.json" for n in range(meta["pages"])})
-    meta, buckets = join(parts)
-    files = {f"{SEARCH_DIR}/meta.json": to_json(meta)}
-    files.update((f"{SEARCH_DIR}/b/{n}.json", to_json(bucket)) for n, bucket in enumerate(buckets))
-    return files, links
+        links.update({f"{SEARCH_DIR}/c/{len(joined.communes)}/{n}.json": folder / "f" / f"{n}.json" for n in range(meta["pages"])})
+        joined.add(name, address, meta, (json.loads(f.read_text(encoding="utf-8")) for f in files))
+    meta, buckets = joined.files()
+    out = {f"{SEARCH_DIR}/meta.json": to_json(meta)}
+    out.update((f"{SEARCH_DIR}/b/{n}.json", bucket) for n, bucket in enumerate(buckets))
+    return out, links
