@@ -179,7 +179,8 @@ def test_access_keys_lead_home_sitemap_and_search_on_every_page(built_site):
     assert home["1"] == "/" and home["3"] == "/so-do-trang/" and home["4"] == "/tim-kiem/"
     assert (built_site / "tim-kiem" / "index.html").is_file()
     for path in built_site.rglob("*.html"):
-        assert _access_keys(lxml.html.fromstring(path.read_bytes())) == home, path
+        if path.parent.name != "bang-tin":  # the bulletin board's screen: nobody types at it
+            assert _access_keys(lxml.html.fromstring(path.read_bytes())) == home, path
 
 
 def test_access_keys_are_documented_on_the_accessibility_page(built_site):

@@ -84,6 +84,16 @@ class Home:
 
 
 @dataclass(frozen=True)
+class Board:
+    sections: tuple[str, ...] = doc("Các chuyên mục đưa lên bảng tin điện tử công cộng (docs/board.md)",
+                                    factory=lambda: ("thong-bao", "tin-tuc", "van-ban"))
+    slides: int = doc("Số trang nhiều nhất trên bảng tin (mới nhất trước; tin khẩn, ưu tiên, ghim luôn có)", 20)
+    duration: int = doc("Số giây mỗi trang hiện trên màn hình", 12)
+    alert_duration: int = doc("Số giây mỗi cảnh báo khẩn cấp hiện mỗi lượt", 20)
+    refresh: int = doc("Sau bao nhiêu giây màn hình đọc lại danh sách trang (bang-tin.json)", 60)
+
+
+@dataclass(frozen=True)
 class Feeds:
     items: int = doc("Số mục trong mỗi nguồn tin RSS/Atom", 20)
     full_content: bool = doc("Đưa toàn văn bài viết vào nguồn tin", False)
@@ -162,6 +172,7 @@ class SiteConfig:
     footer: Footer = doc("Chân trang", factory=Footer)
     home: Home = doc("Trang chủ", factory=Home)
     feeds: Feeds = doc("Nguồn tin RSS/Atom phát ra", factory=Feeds)
+    board: Board = doc("Bảng tin điện tử công cộng (màn hình ở trụ sở, chợ)", factory=Board)
     sources: tuple[Source, ...] = doc("Nguồn tin nhận về từ hệ thống thông tin nguồn của tỉnh, trung ương (docs/sources.md)", factory=tuple)
     source_settings: SourceSettings = doc("Cách tải các nguồn tin nhận về", factory=SourceSettings)
     qa: Qa = doc("Hỏi đáp trực tuyến và đánh giá mức độ hài lòng (máy chủ xaweb qa)", factory=Qa)

@@ -193,8 +193,8 @@ def is_expired(expires: datetime, now: datetime) -> bool:
 
 
 def next_expiry(pages: Iterable[Page], now: datetime) -> datetime | None:
-    """The next moment a page expires: until then, expiry changes nothing in the output."""
-    moments = [m for m in (expiry_moment(p.expires) for p in pages if p.expires) if m > now]
+    """The next moment a page expires or leaves the bulletin board: until then, time changes nothing in the output."""
+    moments = [m for m in (expiry_moment(e) for p in pages for e in (p.expires, p.board_until) if e) if m > now]
     return min(moments) if moments else None
 
 

@@ -100,6 +100,9 @@ class Page:
     author: str | None = None
     pinned: bool = False
     priority: str = NORMAL  # `priority:` thông thường / ưu tiên / khẩn cấp; khẩn cấp raises the alert banner
+    board: bool = True  # `board: false`: never on the public bulletin board
+    board_until: datetime | None = None  # off the board from then on (it stays on the site)
+    board_duration: int | None = None  # seconds on screen; None: the site's `board.duration`
     toc: tuple[TocEntry, ...] = ()
     document: DocumentInfo | None = None
     procedure: ProcedureInfo | None = None

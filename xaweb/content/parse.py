@@ -177,7 +177,7 @@ COMMON: dict[str, Converter] = {
     "title": _text, "date": _date, "updated": _date, "summary": _text, "tags": _texts,
     "draft": _bool, "slug": _text, "expires": _date, "weight": _int, "image": _image_url,
     "image_alt": _text, "author": _text, "pinned": _bool, "kind": _kind, "params": _params, "communes": _communes,
-    "aliases": _aliases, "priority": _priority,
+    "aliases": _aliases, "priority": _priority, "board": _bool, "board_until": _date, "board_duration": _int,
 }
 DOCUMENT_KEYS: dict[str, Converter] = {
     "number": _text, "doc_type": _text, "issuer": _text, "signer": _text,
@@ -246,6 +246,8 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
     title: str = values.get("title") or ""  # "" when missing: an error, so no page is made
     if not title:
         problems.append(Problem(source, finder.offset + 1 if finder.offset else 1, "thiếu 'title' (tiêu đề trang)"))
+    if values.get("board_duration", 1) < 1:
+        problems.append(finder.problem(("board_duration",), "'board_duration' là số giây trang hiện trên bảng tin, phải lớn hơn 0"))
     document = procedure = None
     if kind == DOCUMENT:
         document = _document(kind_values, values, finder, source, problems)
@@ -290,6 +292,9 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         author=values.get("author"),
         pinned=values.get("pinned", False),
         priority=values.get("priority", NORMAL),
+        board=values.get("board", True),
+        board_until=values.get("board_until"),
+        board_duration=values.get("board_duration"),
         toc=toc,
         document=document,
         procedure=procedure,

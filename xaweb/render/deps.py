@@ -54,7 +54,7 @@ SITE_WIDE = {"pages", "listed_pages", "root_pages", "tags", "lastmod", "listed",
 
 # Blocks of site.yaml that few outputs show. An output depends on one only when a template of
 # its closure names it (`config.home`, `site.config.leaders`) or its kind's code reads it.
-BLOCKS = frozenset({"home", "quick_links", "leaders", "feeds"})
+BLOCKS = frozenset({"home", "quick_links", "leaders", "feeds", "board"})
 # Introductions are not in the chrome either (an intro edit re-renders its own section's first list
 # page, or the home page): a template that shows another section's depends on all sections' ones
 # ("sections"), one that shows the home page's (`site.home_intro_html`) on that one ("home").

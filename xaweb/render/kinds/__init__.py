@@ -11,6 +11,7 @@ from ...content.model import Site
 from ...errors import Problem
 from ..plan import Output
 from .base import Fingerprinting, Kind, Rendering
+from .board import BoardPageKind, BoardPlaylistKind
 from .feeds import FeedKind
 from .files import AlertsJsonKind, ManifestKind, RobotsKind, SitemapXmlKind
 from .home import HomeKind
@@ -39,6 +40,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     RedirectKind(),
     SearchPageKind(),
     SearchIndexKind(),
+    BoardPlaylistKind(),
+    BoardPageKind(),
     ImageKind(),
 )}
 
