@@ -49,15 +49,6 @@ def _posting(gap: int, weight: int) -> bytes:
     return (_base36(gap) + chr(ord("A") + weight - 1)).encode("ascii")
 
 
-def encode_postings(postings: Iterable[tuple[int, int]]) -> str:
-    """[(page number, weight)], page numbers ascending -> '0C2A…'."""
-    out, last = bytearray(), 0
-    for number, weight in postings:
-        out += _posting(number - last, weight)
-        last = number
-    return out.decode("ascii")
-
-
 @dataclass(frozen=True)
 class SearchIndex:
     meta: dict
