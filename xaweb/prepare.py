@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Mapping
 
+from .audio import probe_audio
 from .cache import BuildCache, CachedPage, FileStamp
 from .config import SiteConfig, Source, load_config
 from .content.assemble import assemble_site
@@ -215,7 +216,10 @@ def assemble(inputs: Inputs, parsed: Parsed, pages: list[Page], now: datetime, d
         shown = [url for page in site.pages + site.root_pages for url in page_images(page)] + list(config_images(config))
         images, image_problems = probe_images(shown, files.static)
         problems += image_problems
-    return replace(site, images=images, theme=inputs.theme), problems
+    bulletins = [page.audio.file for page in site.pages + site.root_pages if page.audio]
+    audio, audio_problems = probe_audio(bulletins, files.static) if bulletins else ({}, [])
+    problems += audio_problems
+    return replace(site, images=images, audio=audio, theme=inputs.theme), problems
 
 
 def _add_qa_pages(parsed: Parsed, sources: list, problems: Problems) -> None:

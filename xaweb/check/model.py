@@ -20,6 +20,7 @@ CODES = {
     "front-matter": "lỗi hoặc cảnh báo của bản dựng trong một tệp nội dung (phần đầu trang, Markdown)",
     "build": "lỗi hoặc cảnh báo khác của bản dựng (site.yaml, giao diện, tệp tĩnh)",
     "bad-image": "ảnh không đọc được, nên không được thu nhỏ",
+    "bad-audio": "tệp âm thanh của bản tin truyền thanh không có hoặc không đọc được, nên trang không có phần nghe",
     "broken-link": "liên kết nội bộ (href, src, srcset) đến tệp không có trên trang",
     "broken-anchor": "liên kết đến mục #... không có trong trang đích",
     "missing-alt": "ảnh thiếu mô tả (alt, image_alt)",

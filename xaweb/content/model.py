@@ -24,8 +24,10 @@ from ..vietnamese import collation_key, slugify
 ARTICLE = "article"
 DOCUMENT = "document"
 PROCEDURE = "procedure"
-KINDS = (ARTICLE, DOCUMENT, PROCEDURE)
-DEFAULT_KINDS = {"van-ban": DOCUMENT, "thu-tuc-hanh-chinh": PROCEDURE}
+AUDIO = "audio"  # a radio bulletin (bản tin truyền thanh): an audio file, its transcript as the body
+KINDS = (ARTICLE, DOCUMENT, PROCEDURE, AUDIO)
+RADIO_SECTION = "truyen-thanh"
+DEFAULT_KINDS = {"van-ban": DOCUMENT, "thu-tuc-hanh-chinh": PROCEDURE, RADIO_SECTION: AUDIO}
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,25 @@ class ProcedureInfo:
 
 
 @dataclass(frozen=True)
+class AudioInfo:
+    """A radio bulletin's file and when it is broadcast (front matter); what the file is, is read at build time."""
+
+    file: str  # "/files/truyen-thanh/ban-tin-0512.mp3" (static/)
+    broadcast: tuple[datetime, ...] = ()  # when the commune's loudspeakers play it
+
+
+@dataclass(frozen=True)
+class AudioFacts:
+    """Read from the file by mutagen, never typed by hand."""
+
+    url: str
+    mime: str  # "audio/mpeg", "audio/ogg"
+    seconds: float
+    bitrate: int  # bits per second
+    size: int  # bytes
+
+
+@dataclass(frozen=True)
 class Page:
     source: str  # site-relative POSIX path: "content/tin-tuc/hop-dan.md"
     section: str  # section path: "tin-tuc", "cong-khai/ngan-sach"; "" at the root
@@ -106,6 +127,7 @@ class Page:
     toc: tuple[TocEntry, ...] = ()
     document: DocumentInfo | None = None
     procedure: ProcedureInfo | None = None
+    audio: AudioInfo | None = None
     params: tuple[tuple[str, object], ...] = ()  # free-form `params:` for themes
     body_images: tuple[str, ...] = ()  # site-relative `src` of the body's local images ("/images/a.jpg")
     communes: tuple[str, ...] = ()  # a province's shared page: the codes and kinds it is for (empty: every commune)
@@ -308,6 +330,7 @@ class Site:
     feed_items: tuple[FeedItem, ...] = field(default=())  # newest first
     alerts: tuple[Alert, ...] = field(default=())  # active at build time, most severe first
     images: dict[str, ImageInfo] = field(default_factory=dict)  # by URL: the local images pages and config show
+    audio: dict[str, AudioFacts] = field(default_factory=dict)  # by URL: the radio bulletins' files that could be read
     theme: ThemeSettings = field(default_factory=ThemeSettings)
 
     @cached_property

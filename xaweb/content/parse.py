@@ -21,9 +21,10 @@ from ..urlpolicy import SCHEMES, WEB_SCHEMES, url_problem
 from ..vietnamese import as_vn_datetime, nfc, slugify
 from ..yamltext import LineFinder, YamlSyntaxError, parse
 from . import markup
-from .model import ARTICLE, DEFAULT_KINDS, DOCUMENT, KINDS, PROCEDURE, DocumentInfo, Link, Page, ProcedureInfo, SectionInfo
+from .model import ARTICLE, AUDIO, DEFAULT_KINDS, DOCUMENT, KINDS, PROCEDURE, AudioInfo, DocumentInfo, Link, Page, ProcedureInfo, SectionInfo
 from .placeholders import placeholder_lines
 
+AUDIO_SUFFIXES = (".mp3", ".ogg", ".oga", ".opus")
 SEARCH_TEXT = 1500  # characters of a page's text kept for search results' excerpts
 
 FENCE = "---"
@@ -191,7 +192,12 @@ PROCEDURE_KEYS: dict[str, Converter] = {
 SECTION_KEYS: dict[str, Converter] = {
     "title": _text, "kind": _kind, "weight": _int, "paginate": _int, "sort": _text, "menu": _bool,
 }
-KIND_KEYS = {ARTICLE: {}, DOCUMENT: DOCUMENT_KEYS, PROCEDURE: PROCEDURE_KEYS}
+def _dates(value: Any) -> tuple[datetime, ...]:
+    return tuple(sorted(_date(v) for v in (value if isinstance(value, list) else [value])))
+
+
+AUDIO_KEYS: dict[str, Converter] = {"file": _url, "broadcast": _dates}
+KIND_KEYS = {ARTICLE: {}, DOCUMENT: DOCUMENT_KEYS, PROCEDURE: PROCEDURE_KEYS, AUDIO: AUDIO_KEYS}
 
 
 def _read_meta(text: str, path: str) -> tuple[dict[str, Any], str, LineFinder]:
@@ -248,11 +254,13 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         problems.append(Problem(source, finder.offset + 1 if finder.offset else 1, "thiếu 'title' (tiêu đề trang)"))
     if values.get("board_duration", 1) < 1:
         problems.append(finder.problem(("board_duration",), "'board_duration' là số giây trang hiện trên bảng tin, phải lớn hơn 0"))
-    document = procedure = None
+    document = procedure = audio = None
     if kind == DOCUMENT:
         document = _document(kind_values, values, finder, source, problems)
     elif kind == PROCEDURE:
         procedure = _procedure(kind_values, finder, source, problems)
+    elif kind == AUDIO:
+        audio = _audio(kind_values, finder, source, problems)
 
     slug = values.get("slug") or slugify(title)
     if "slug" in values and slugify(slug) != slug:
@@ -298,6 +306,7 @@ def parse_page(text: str, source: str, section: SectionInfo, md: markdown.Markdo
         toc=toc,
         document=document,
         procedure=procedure,
+        audio=audio,
         params=values.get("params", ()),
         body_images=body_images,
         communes=values.get("communes", ()),
@@ -385,6 +394,15 @@ def _document(kv: dict, values: dict, finder: LineFinder, source: str, problems:
         effective=kv.get("effective"),
         file=kv.get("file"),
     )
+
+
+def _audio(kv: dict, finder: LineFinder, source: str, problems: list[Problem]) -> AudioInfo | None:
+    file = kv.get("file") or ""
+    if not file.startswith("/") or not file.lower().endswith(AUDIO_SUFFIXES):
+        problems.append(finder.problem(("file",) if "file" in kv else (), "bản tin truyền thanh cần 'file': tệp âm thanh MP3 hoặc Ogg "
+                                                                        "trong static/, ví dụ /files/truyen-thanh/ban-tin-0512.mp3"))
+        return None
+    return AudioInfo(file, kv.get("broadcast", ()))
 
 
 def _procedure(kv: dict, finder: LineFinder, source: str, problems: list[Problem]) -> ProcedureInfo | None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import ceil
 
-from ..content.model import DOCUMENT, PROCEDURE, Page, Section, Site
+from ..content.model import AUDIO, DOCUMENT, PROCEDURE, Page, Section, Site
 from ..priorities import PRIORITY, URGENT
 from ..sources.model import HOME
 from ..urls import PAGINATION_DIR, PRIVACY_SECTION, PRIVACY_SLUG, QUESTIONS_SECTION, RATINGS_SECTION, THANKS_SLUG
 
-PAGE_TEMPLATES = {DOCUMENT: "document.html", PROCEDURE: "procedure.html"}
+PAGE_TEMPLATES = {DOCUMENT: "document.html", PROCEDURE: "procedure.html", AUDIO: "audio.html"}
 LIST_TEMPLATES = {DOCUMENT: "document_list.html", PROCEDURE: "procedure_list.html"}
 # Pages the theme writes from the config alone when a Q&A endpoint is set (`theme_page` outputs):
 # the thank-you pages the endpoint redirects to, and the privacy notice the forms link to.

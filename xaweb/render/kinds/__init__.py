@@ -18,6 +18,7 @@ from .home import HomeKind
 from .images import ImageKind
 from .lists import DocFilterKind, ListKind, SitemapKind, TagKind, TagsKind
 from .pages import FeedItemKind, NotFoundKind, PageKind, RedirectKind, ThemePageKind
+from .radio import PodcastKind, ScheduleKind
 from .search import SearchIndexKind, SearchPageKind
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
@@ -42,6 +43,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     SearchIndexKind(),
     BoardPlaylistKind(),
     BoardPageKind(),
+    PodcastKind(),
+    ScheduleKind(),
     ImageKind(),
 )}
 

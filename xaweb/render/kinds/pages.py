@@ -23,16 +23,19 @@ class PageKind(Kind):
         page = fp.site.page_map[out.subject]
         name = PAGE_TEMPLATES.get(page.kind, "page.html")
         template, everything = fp.template(name)
-        # An article shows its neighbours' titles, addresses and dates.
+        # An article shows its neighbours' titles, addresses and dates; a bulletin what the build read of its file.
         neighbours = [(p.url, p.title, p.date) for p in nearby(fp.site, page).pages] if name == "page.html" else []
-        return digest("page", fp.chrome, template, everything, fp.source_hashes[page.source], fp.listings[page.source], neighbours)
+        audio = fp.site.audio.get(page.audio.file) if page.audio else None
+        return digest("page", fp.chrome, template, everything, fp.source_hashes[page.source], fp.listings[page.source], neighbours, audio)
 
     def render(self, r: Rendering, out: Output) -> bytes:
         page = r.pages[out.subject]
         if "<img" in page.body_html:  # resized copies, lazily loaded
             page = replace(page, body_html=r.pictures.rewrite(page.body_html))
         template = PAGE_TEMPLATES.get(page.kind, "page.html")
-        extra = {"nearby": nearby(r.site, page)} if template == "page.html" else {}
+        extra: dict[str, object] = {"nearby": nearby(r.site, page)} if template == "page.html" else {}
+        if page.audio:
+            extra["audio"] = r.site.audio.get(page.audio.file)
         return r.html(template, out, page.title, page=page, section=r.site.section(page.section), **extra)
 
     def source(self, site: Site, out: Output) -> str | None:
