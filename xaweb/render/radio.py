@@ -67,8 +67,8 @@ def schedule(site: Site, absurl: Callable[[str], str]) -> dict[str, Any]:
     """lich-phat-song.json: every broadcast, in time order; khẩn cấp ones first, to play at once."""
     slots: list[tuple[int, datetime | None, Page]] = []
     for page in bulletins(site):
-        times = page.audio.broadcast if page.audio else ()
-        times = times or ((None,) if page.priority == URGENT else ())
+        broadcast: tuple[datetime | None, ...] = page.audio.broadcast if page.audio else ()
+        times = broadcast or ((None,) if page.priority == URGENT else ())  # khẩn cấp: at once, even with no time
         slots += [(0 if page.priority == URGENT else 1, moment, page) for moment in times]
     slots.sort(key=lambda s: (s[0], s[1].timestamp() if s[1] else 0, s[2].url))
     entries = []
