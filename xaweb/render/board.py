@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from ..content.assemble import expiry_moment
+from ..content.markup import cut_text
 from ..content.model import DOCUMENT, Alert, Page, Site
 from ..priorities import PRIORITY, URGENT
 
@@ -48,16 +49,12 @@ def _page_slide(page: Page, site: Site, absurl: Callable[[str], str], shared: st
     image = absurl(info.variants[-1].url if info and info.variants else page.image) if page.image else None
     kind = "document" if page.kind == DOCUMENT else "announcement" if page.section == site.config.home.announcements_section else "news"
     return {
-        "id": "page:" + page.url, "type": kind, "title": page.title, "text": _cut(page.summary), "image": image,
+        "id": "page:" + page.url, "type": kind, "title": page.title, "text": cut_text(page.summary, TEXT), "image": image,
         "image_alt": (page.image_alt or "") if image else None, "duration": max(1, page.board_duration or site.config.board.duration),
         "priority": page.priority, "from": _iso(page.date), "until": _iso(_until(page)),
         "source": "province" if shared and page.source.startswith(shared + "/") else "commune", "url": absurl(page.url),
         "number": page.document.number if page.document else None,
     }
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= TEXT else text[:TEXT].rsplit(" ", 1)[0].rstrip(",.;:–-") + "…"
 
 
 def playlist(site: Site, absurl: Callable[[str], str], shared: str = "") -> dict[str, Any]:

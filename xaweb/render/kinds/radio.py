@@ -19,19 +19,11 @@ def _facts(site: Site) -> list:
     return [(p.url, p.title, p.summary, p.date, p.priority, p.audio, site.audio[p.audio.file]) for p in bulletins(site) if p.audio]
 
 
-class _Radio(Kind):
-    def plan(self, site: Site) -> list[Output]:
-        return self._outputs() if site.section(RADIO_SECTION) else []
-
-    def _outputs(self) -> list[Output]:
-        raise NotImplementedError
-
-
-class PodcastKind(_Radio):
+class PodcastKind(Kind):
     name = "podcast"
 
-    def _outputs(self) -> list[Output]:
-        return [Output(PODCAST, f"/{PODCAST}", self.name)]
+    def plan(self, site: Site) -> list[Output]:
+        return [Output(PODCAST, f"/{PODCAST}", self.name)] if site.section(RADIO_SECTION) else []
 
     def fingerprint(self, fp: Fingerprinting, out: Output) -> str:
         return shown(fp, out, fp.chrome, _facts(fp.site))
@@ -40,12 +32,14 @@ class PodcastKind(_Radio):
         return podcast_rss(r.site, r.filters["absurl"], out.url, f"/{RADIO_SECTION}/")
 
 
-class ScheduleKind(_Radio):
+class ScheduleKind(Kind):
     """/truyen-thanh/lich-phat-song/ for people, /truyen-thanh/lich-phat-song.json for the speaker clusters."""
 
     name = "broadcast_schedule"
 
-    def _outputs(self) -> list[Output]:
+    def plan(self, site: Site) -> list[Output]:
+        if not site.section(RADIO_SECTION):
+            return []
         page = f"{RADIO_SECTION}/{SCHEDULE}/"
         return [Output(page + "index.html", "/" + page, self.name), Output(f"{RADIO_SECTION}/{SCHEDULE}.json", f"/{RADIO_SECTION}/{SCHEDULE}.json", self.name)]
 
