@@ -14,9 +14,10 @@ import lxml.html
 import pytest
 
 pytest.register_assert_rewrite("example_site")
-from example_site import EXAMPLE  # noqa: E402 - after the rewrite hook
+from example_site import EXAMPLE, axe_violations, serve_folder  # noqa: E402 - after the rewrite hook
 
 from xaweb.build import BuildOptions, build  # noqa: E402
+from xaweb.errors import BuildError  # noqa: E402
 from xaweb.vietnamese import VN_TZ  # noqa: E402
 
 pytest_plugins = ["example_site"]
@@ -105,7 +106,6 @@ def test_the_schedule_puts_the_urgent_bulletin_first_to_play_at_once_then_the_ti
 
 
 def test_a_bulletin_without_an_audio_file_is_an_error_with_its_line(tmp_path):
-    from xaweb.errors import BuildError
     site = Path(shutil.copytree(EXAMPLE, tmp_path / "site"))
     write(site / "content/truyen-thanh/sai.md", "---\ntitle: Bản tin thiếu tệp\nfile: /files/ban-tin.docx\n---\nNội dung.\n")
     with pytest.raises(BuildError) as failed:
@@ -115,7 +115,6 @@ def test_a_bulletin_without_an_audio_file_is_an_error_with_its_line(tmp_path):
 
 
 def test_the_player_plays_in_chromium_and_the_page_passes_axe(new_context, radio, axe):
-    from example_site import axe_violations, serve_folder
     out, _ = radio
     for url in serve_folder(out):
         page = new_context(360).new_page()
