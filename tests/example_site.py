@@ -11,6 +11,7 @@ every one of them.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from datetime import datetime
@@ -20,6 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
+import jsonschema
 import pytest
 
 from xaweb.build import BuildOptions, build
@@ -231,3 +233,45 @@ def axe_violations(axe: str, page) -> str:
         for node in v["nodes"][:5]:
             lines.append(f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}")
     return "\n".join(lines)
+
+
+# --- the bulletin board (test_board.py, test_province_board.py) -------------------------------
+
+PLAYLIST_SCHEMA = json.loads((ROOT / "docs" / "bang-tin.schema.json").read_text(encoding="utf-8"))
+SCREENS = {"1920x1080": (1920, 1080), "1080x1920": (1080, 1920), "1280x720": (1280, 720)}
+
+
+def validate_playlist(playlist: dict) -> None:
+    validator = jsonschema.Draft202012Validator
+    validator(PLAYLIST_SCHEMA, format_checker=validator.FORMAT_CHECKER).validate(playlist)
+
+
+def overflowing(page) -> list[str]:
+    return page.evaluate("""() => {
+        const out = [];
+        if (document.documentElement.scrollWidth > innerWidth || document.documentElement.scrollHeight > innerHeight) out.push('page scrolls');
+        for (const e of document.querySelectorAll('body *')) {
+            const r = e.getBoundingClientRect();
+            if (r.width && (r.right > innerWidth + 1 || r.bottom > innerHeight + 1 || r.left < -1)) out.push(e.className || e.tagName);
+        }
+        return out;
+    }""")
+
+
+def board_screen(browser, url: str, screen: str, now: datetime):
+    """A new context at one of SCREENS with the board page open and the clock under the test's hand."""
+    width, height = SCREENS[screen]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.clock.install(time=now)
+    page.goto(url + "/bang-tin/")
+    return context, page
+
+
+def next_slide(page, limit: int = 40) -> None:
+    """On to the next slide, a second at a time (durations differ)."""
+    title = page.locator(".slide-title").inner_text()
+    for _ in range(limit):
+        page.clock.run_for(1000)
+        if page.locator(".slide-title").inner_text() != title:
+            return

@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 
 pytest.register_assert_rewrite("example_site")
-from example_site import EXAMPLE, ROOT, serve_folder  # noqa: E402 - after the rewrite hook
+from example_site import EXAMPLE, SCREENS, board_screen, next_slide, overflowing, serve_folder, validate_playlist  # noqa: E402 - after the rewrite hook
 
 from xaweb.build import BuildOptions, build  # noqa: E402
 from xaweb.errors import BuildError  # noqa: E402
@@ -23,12 +23,6 @@ from xaweb.vietnamese import VN_TZ  # noqa: E402
 pytest_plugins = ["example_site"]
 
 NOW = datetime(2025, 12, 1, 9, 0, tzinfo=VN_TZ)
-SCHEMA = json.loads((ROOT / "docs" / "bang-tin.schema.json").read_text(encoding="utf-8"))
-SCREENS = {"1920x1080": (1920, 1080), "1080x1920": (1080, 1920), "1280x720": (1280, 720)}
-
-
-def validate(playlist: dict) -> None:
-    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).validate(playlist)
 
 
 def write(path: Path, text: str) -> None:
@@ -53,11 +47,11 @@ def board_site(tmp_path_factory):
 
 def test_the_playlist_follows_its_published_schema(board_site):
     _, out = board_site
-    validate(json.loads((out / "bang-tin.json").read_text(encoding="utf-8")))
+    validate_playlist(json.loads((out / "bang-tin.json").read_text(encoding="utf-8")))
     with pytest.raises(jsonschema.ValidationError):  # the schema does check: a slide without its title fails it
         broken = json.loads((out / "bang-tin.json").read_text(encoding="utf-8"))
         del broken["slides"][0]["title"]
-        validate(broken)
+        validate_playlist(broken)
 
 
 def test_alerts_first_then_urgent_priority_and_pinned_pages_newest_first(board_site):
@@ -98,36 +92,17 @@ def board_url(board_site):
     yield from serve_folder(board_site[1])
 
 
-def _overflowing(page) -> list[str]:
-    return page.evaluate("""() => {
-        const out = [];
-        if (document.documentElement.scrollWidth > innerWidth || document.documentElement.scrollHeight > innerHeight) out.push('page scrolls');
-        for (const e of document.querySelectorAll('body *')) {
-            const r = e.getBoundingClientRect();
-            if (r.width && (r.right > innerWidth + 1 || r.bottom > innerHeight + 1 || r.left < -1)) out.push(e.className || e.tagName);
-        }
-        return out;
-    }""")
-
-
 @pytest.mark.parametrize("screen", SCREENS)
 def test_every_slide_fits_the_screen(browser, board_url, screen):
-    width, height = SCREENS[screen]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.clock.install(time=NOW)
-    page.goto(board_url + "/bang-tin/")
+    context, page = board_screen(browser, board_url, screen, NOW)
     count = len(json.loads(page.locator("main").get_attribute("data-initial"))["slides"])
     seen = set()
     for _ in range(count):
         title = page.locator(".slide-title").inner_text()
         seen.add(title)
-        assert _overflowing(page) == [], (screen, title)
-        assert float(page.locator(".slide-title").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 0.05 * min(width, height)
-        for _ in range(40):  # on to the next slide, a second at a time (durations differ)
-            page.clock.run_for(1000)
-            if page.locator(".slide-title").inner_text() != title:
-                break
+        assert overflowing(page) == [], (screen, title)
+        assert float(page.locator(".slide-title").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 0.05 * min(SCREENS[screen])
+        next_slide(page)
     assert len(seen) == count  # it went round them all
     # The alert stays in the band at the top on every slide.
     assert page.locator(".board-alert").all_inner_texts() == ["Cắt điện khẩn cấp ấp 2 do sự cố đường dây"]

@@ -26,14 +26,14 @@ from typing import Callable
 
 from ..build import BuildOptions, BuildResult, build
 from ..cache import COMPILED_DIR
-from ..config import SiteConfig, Source, config_from, merge_layers
+from ..config import SiteConfig, Source
 from ..errors import BuildError, Problem
 from ..paths import CACHE_DIR
 from ..sources.fetch import FetchReport, FetchSettings, fetch_sources
 from ..vietnamese import VN_TZ
 from ..writer import replace_file
 from . import reuse
-from .commune import Shared, commune_layer, load_shared
+from .commune import Shared, commune_layer, defaults_config, load_shared
 from .figures import CommuneFigures, dumps, figures_of
 from .commune import STATIC_DIR
 from .load import COMMUNES_DIR, SHARED_DIR, THEME_DIR, Commune, Province, from_province, load_province
@@ -183,9 +183,7 @@ def _stored_figures(path: Path, now: datetime) -> CommuneFigures | None:
 
 def province_sources(province: Province) -> SiteConfig | None:
     """The province's defaults as a config (for their source feeds), or None when they name no feeds."""
-    if not province.defaults.get("sources"):
-        return None
-    return config_from(merge_layers(province.defaults, {"name": "-", "province": province.config.name}), province.defaults_finder)
+    return defaults_config(province) if province.defaults.get("sources") else None
 
 
 # --- the whole province ----------------------------------------------------------------------

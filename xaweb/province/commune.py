@@ -111,6 +111,11 @@ def commune_config(province: Province, commune: Commune) -> SiteConfig:
     return config_from(merged, finder or province.defaults_finder)
 
 
+def defaults_config(province: Province) -> SiteConfig:
+    """The province's defaults as a site's config: its source feeds and its board settings."""
+    return config_from(merge_layers(province.defaults, {"name": "-", "province": province.config.name}), province.defaults_finder)
+
+
 def commune_url(province: Province, commune: Commune) -> str:
     if commune.base_url:
         return commune.base_url

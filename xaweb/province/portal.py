@@ -7,6 +7,7 @@ written whole in one step, like a commune's output (writer.StagedOutput):
     index.html                 communes grouped by kind, a search that ignores tone marks
     tin-moi/index.html         the latest news of every commune
     tim-kiem/                  a search of every commune's pages at once (search.py)
+    bang-tin.json, bang-tin/   the province's bulletin board: its announcements, the communes' urgent items (board.py)
     thong-bao/<slug>/          the province's own announcements (shared/thong-bao/)
     giam-sat/index.html        the dashboard, sorted by name; giam-sat/<key>/ sorted by each column
     giam-sat/so-lieu.csv|json  the same figures, for spreadsheets and other systems
@@ -23,7 +24,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -33,7 +34,10 @@ from ..render.filters import make_filters
 from ..render.theme import load_theme, template_loader
 from ..vietnamese import collation_key, format_date, strip_diacritics
 from ..writer import StagedOutput
-from .commune import Shared
+from ..render.kinds.board import BOARD_DIR, PLAYLIST
+from ..render.machine import to_json
+from .board import province_playlist
+from .commune import Shared, defaults_config
 from .figures import CommuneFigures, totals
 from .load import THEME_DIR, Province
 from .search import portal_search
@@ -68,7 +72,7 @@ def fold(text: str) -> str:
 
 def write_portal(province: Province, shared: Shared, figures: list[CommuneFigures], out_dir: Path, now: datetime) -> Path:
     """The portal into `out_dir`, beside the communes' output folders (its search joins their indexes)."""
-    files = render_portal(province, shared, figures, now)
+    files = render_portal(province, shared, figures, now, _playlists(out_dir.parent, figures))
     index, results = portal_search(out_dir.parent, [(f.code, f.name, f.url) for f in figures if f.built])
     files.update(index)
     staged = StagedOutput(out_dir)
@@ -85,6 +89,19 @@ def write_portal(province: Province, shared: Shared, figures: list[CommuneFigure
     return out_dir
 
 
+def _playlists(out_root: Path, figures: list[CommuneFigures]) -> list[tuple[str, str, dict]]:
+    """The board playlist each commune's last good build published (a failed build keeps its previous output)."""
+    out = []
+    for f in figures:
+        try:
+            playlist = json.loads((out_root / f.code / PLAYLIST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(playlist, dict):
+            out.append((f.code, f.name, playlist))
+    return out
+
+
 def _theme(province: Province):
     name = str(province.root / THEME_DIR) if (province.root / THEME_DIR / "theme.yaml").is_file() else "default"
     return load_theme(name, province.root)
@@ -99,12 +116,14 @@ def _static_files(province: Province) -> dict[str, Path]:
     return out
 
 
-def render_portal(province: Province, shared: Shared, figures: list[CommuneFigures], now: datetime) -> dict[str, bytes]:
-    """Every file of the portal: pure, from the figures and the shared announcements."""
+def render_portal(province: Province, shared: Shared, figures: list[CommuneFigures], now: datetime,
+                  playlists: Sequence[tuple[str, str, dict]] = ()) -> dict[str, bytes]:
+    """Every file of the portal: pure, from the figures, the shared announcements and the communes' board playlists."""
     theme = _theme(province)
     env = jinja2.Environment(loader=template_loader(theme.template_dirs(province.root)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["url"] = make_filters(province.config.portal_url, "vi")["url"]  # the one way a template writes a link
+    filters = make_filters(province.config.portal_url, "vi")
+    env.filters["url"], env.filters["absurl"] = filters["url"], filters["absurl"]  # the one way a template writes a link
     env.filters["vndate"] = lambda iso: format_date(datetime.fromisoformat(iso), weekday=False) if iso else "—"
     env.filters["fold"] = fold
     env.globals["_"] = Translator("vi")  # the strings the portal shares with the commune sites' templates (the search form)
@@ -128,6 +147,12 @@ def render_portal(province: Province, shared: Shared, figures: list[CommuneFigur
     ])
     for p in announcements:
         files.update([page("announcement.html", f"/{ANNOUNCEMENTS}/{p.slug}/", item=p)])
+    board = province_playlist(config, defaults_config(province).board, announcements, playlists, now, filters["absurl"])
+    files[PLAYLIST] = to_json(board)
+    # The commune board's own template, so a screen looks the same whoever runs it.
+    files[f"{BOARD_DIR}/index.html"] = env.get_template("board.html").render(
+        playlist=board, output={"url": f"/{BOARD_DIR}/"}, config={"language": "vi", "site_title": config.portal_title, "emblem": ""},
+        committee_name=board["site"]["committee"], province_line=config.portal_title).encode("utf-8")
     charts = {"compliance": compliance_chart(figures), "activity": activity_chart(figures)}
     monthly = _monthly(built)
     row = env.get_template("province/dashboard-row.html")

@@ -43,18 +43,23 @@ def _alert_slide(alert: Alert, duration: int, absurl: Callable[[str], str]) -> d
     }
 
 
-def _page_slide(page: Page, site: Site, absurl: Callable[[str], str], shared: str) -> dict[str, Any]:
+def page_slide(page: Page, kind: str, image: str | None, source: str, duration: int, url: str) -> dict[str, Any]:
+    """A page's slide; `image` and `url` absolute (the playlist is read by other screens too)."""
+    return {
+        "id": "page:" + page.url, "type": kind, "title": page.title, "text": cut_text(page.summary, TEXT), "image": image,
+        "image_alt": (page.image_alt or "") if image else None, "duration": max(1, page.board_duration or duration),
+        "priority": page.priority, "from": _iso(page.date), "until": _iso(_until(page)), "source": source, "url": url,
+        "number": page.document.number if page.document else None,
+    }
+
+
+def _site_slide(page: Page, site: Site, absurl: Callable[[str], str], shared: str) -> dict[str, Any]:
     info = site.images.get(page.image) if page.image else None
     # The largest copy the build made (1080 px wide): enough for a 1920×1080 screen's picture half.
     image = absurl(info.variants[-1].url if info and info.variants else page.image) if page.image else None
     kind = "document" if page.kind == DOCUMENT else "announcement" if page.section == site.config.home.announcements_section else "news"
-    return {
-        "id": "page:" + page.url, "type": kind, "title": page.title, "text": cut_text(page.summary, TEXT), "image": image,
-        "image_alt": (page.image_alt or "") if image else None, "duration": max(1, page.board_duration or site.config.board.duration),
-        "priority": page.priority, "from": _iso(page.date), "until": _iso(_until(page)),
-        "source": "province" if shared and page.source.startswith(shared + "/") else "commune", "url": absurl(page.url),
-        "number": page.document.number if page.document else None,
-    }
+    source = "province" if shared and page.source.startswith(shared + "/") else "commune"
+    return page_slide(page, kind, image, source, site.config.board.duration, absurl(page.url))
 
 
 def playlist(site: Site, absurl: Callable[[str], str], shared: str = "") -> dict[str, Any]:
@@ -64,7 +69,7 @@ def playlist(site: Site, absurl: Callable[[str], str], shared: str = "") -> dict
     pages.sort(key=lambda p: (_ORDER.get(p.priority, 2), not p.pinned))  # stable: newest first within each group
     slides = [_alert_slide(a, board.alert_duration, absurl) for a in site.alerts]
     shown = {s["id"] for s in slides}
-    slides += [_page_slide(p, site, absurl, shared) for p in pages[: board.slides] if "page:" + p.url not in shown]
+    slides += [_site_slide(p, site, absurl, shared) for p in pages[: board.slides] if "page:" + p.url not in shown]
     dates = [p.lastmod for p in pages[: board.slides] if p.lastmod] + [a.sent for a in site.alerts]
     return {
         "version": VERSION, "updated": _iso(max(dates)) if dates else None, "refresh": max(1, board.refresh),

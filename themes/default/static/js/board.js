@@ -52,7 +52,7 @@
     parts.kind.textContent = labels[slide.type] || "";
     parts.title.textContent = slide.title;
     parts.body.textContent = slide.text || "";
-    parts.meta.textContent = [slide.from ? day(slide.from) : "", slide.number || "", slide.source === "province" ? labels.province : ""]
+    parts.meta.textContent = [slide.from ? day(slide.from) : "", slide.number || "", slide.commune || (slide.source === "province" ? labels.province : "")]
       .filter(Boolean).join(" · ");
     if (slide.image) { parts.image.src = here(slide.image); parts.image.alt = slide.image_alt || ""; parts.image.hidden = false; }
     else { parts.image.hidden = true; parts.image.removeAttribute("src"); }
