@@ -154,18 +154,24 @@ class TcpProxy:
 
     def start(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", self.port))
+        self._up = True
         threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
 
     def stop(self) -> None:
-        self._listener.close()
         with self._lock:
+            self._up = False
+            self._listener.close()
             for conn in self._conns:
-                try:
-                    conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                conn.close()
+                self._drop(conn)
             self._conns.clear()
+
+    @staticmethod
+    def _drop(conn: socket.socket) -> None:
+        try:
+            conn.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        conn.close()
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -175,6 +181,10 @@ class TcpProxy:
             except OSError:
                 return
             with self._lock:
+                if not self._up:  # accepted as stop() ran: dropped like the others
+                    self._drop(client)
+                    self._drop(upstream)
+                    return
                 self._conns += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
@@ -193,21 +203,29 @@ class TcpProxy:
                 pass
 
 
-def start_cli_server(db: str, port: int, log: Path, max_file_bytes: int | None = None) -> subprocess.Popen:
-    """`xaweb qa serve` as its own process, ready when its health check answers; with `max_file_bytes`,
+OPEN_CLI_LIMITS = ("min_seconds=0", "ip_questions=100000/60", "site_questions=100000/60", "net_questions=100000/60",
+                   "site_questions_max=100000", "ip_tokens=100000/60")
+
+
+def launch_cli_server(db: str, port: int, log: Path, max_file_bytes: int | None = None, limits: tuple[str, ...] = OPEN_CLI_LIMITS,
+                      extra: tuple[str, ...] = (), env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`xaweb qa serve` as its own process (not yet ready: see `wait_ready`); with `max_file_bytes`,
     no file it writes may grow past that (`ulimit -f`: a full disk, for that process alone)."""
     args = [sys.executable, "-m", "xaweb", "qa", "serve", "--db", db, "--port", str(port), "--threads", "8",
-            "--limit", "min_seconds=0", "--limit", "ip_questions=100000/60", "--limit", "site_questions=100000/60",
-            "--limit", "net_questions=100000/60", "--limit", "site_questions_max=100000", "--limit", "ip_tokens=100000/60"]
+            *(a for limit in limits for a in ("--limit", limit)), *extra]
     def limit() -> None:
         import resource  # POSIX only, as this option is
 
         resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
-    proc = subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT, preexec_fn=None if max_file_bytes is None else limit)
+    return subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT, preexec_fn=None if max_file_bytes is None else limit,
+                            env={**os.environ, **(env or {})})
+
+
+def wait_ready(proc: subprocess.Popen, port: int, log: Path) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+            if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
                 return proc
         except requests.ConnectionError:
             time.sleep(0.1)
@@ -215,4 +233,9 @@ def start_cli_server(db: str, port: int, log: Path, max_file_bytes: int | None =
             break
     proc.kill()
     raise AssertionError(f"qa serve did not start:\n{log.read_text(encoding='utf-8', errors='replace')}")
+
+
+def start_cli_server(db: str, port: int, log: Path, max_file_bytes: int | None = None, **options) -> subprocess.Popen:
+    """`launch_cli_server`, ready when its readiness check answers."""
+    return wait_ready(launch_cli_server(db, port, log, max_file_bytes, **options), port, log)
 

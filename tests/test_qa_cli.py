@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner
 
-from qa_support import BACKENDS, PASSWORD, SITE_ID, database, question, setup_sites
+from qa_support import BACKENDS, PASSWORD, SITE_ID, database, free_port, question, setup_sites, start_cli_server
 from xaweb.build import BuildOptions, build
 from xaweb.cli import cli
 from xaweb.qa import core, service
 from xaweb.qa.backends import open_store
+from xaweb.qa.store import MIGRATIONS
 from xaweb.vietnamese import VN_TZ
 
 
@@ -142,15 +145,38 @@ def test_migrations_are_recorded_and_idempotent(backend, tmp_path):
     with database(backend, tmp_path) as db:
         first = open_store(db)
         try:
-            assert first.schema_version() == 1
+            assert first.schema_version() == len(MIGRATIONS)
             assert first.migrate(core.utcnow()) == []
         finally:
             first.close()
         second = open_store(db)  # a second process opening the same database
         try:
-            assert second.schema_version() == 1 and len(second.secret()) == 32
+            assert second.schema_version() == len(MIGRATIONS) and len(second.secret()) == 32
         finally:
             second.close()
+
+
+def test_every_instance_signs_form_tokens_with_the_configured_key(tmp_path):
+    """XAWEB_QA_SECRET: the key every instance shares (else the one kept in the database); too short is refused."""
+    db = f"sqlite:///{tmp_path / 'qa.sqlite3'}"
+    store = open_store(db)
+    setup_sites(store)
+    kept = store.secret()
+    store.close()
+    key = "khoa-bi-mat-dung-chung-cho-moi-may-chu-hoi-dap"
+    port = free_port()
+    proc = start_cli_server(db, port, tmp_path / "server.log", env={"XAWEB_QA_SECRET": key})
+    try:
+        form = requests.get(f"http://127.0.0.1:{port}/v1/sites/{SITE_ID}/token", timeout=30).json()["token"]
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    now = time.time() + 5
+    assert core.check_token(key.encode("utf-8"), SITE_ID, form, now, core.Limits())
+    with pytest.raises(core.QaError):
+        core.check_token(kept, SITE_ID, form, now, core.Limits())
+    short = CliRunner().invoke(cli, ["qa", "serve", "--db", db], env={"XAWEB_QA_SECRET": "ngan"})
+    assert short.exit_code == 1 and "XAWEB_QA_SECRET" in short.output
 
 
 def test_cli_needs_a_database(monkeypatch):

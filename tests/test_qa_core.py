@@ -143,7 +143,12 @@ def test_rate_limiter_says_the_real_wait_and_counts_all_or_nothing():
     assert limiter.wait("ip", (2, 60.0)) == 20.0  # until the first of the two leaves the window
     # A refused event uses no budget of the other keys checked with it.
     assert limiter.wait_all([("site", (5, 60.0)), ("ip", (2, 60.0))]) == 20.0
-    assert limiter.count("site", 60.0) == 0
+    assert limiter.refusal([("site", (1, 60.0))]) == (0.0, -1)  # the site's count was not touched by the refusal
+    assert limiter.refusal([("other", (1, 60.0)), ("ip", (2, 60.0))]) == (20.0, 1)  # which check refused
+    # While "site" has had 1 event (past its threshold), check 0 allows 1 event instead of 5.
+    busy = core.Tighter("site", (1, 60.0), 0, 1)
+    assert limiter.refusal([("net", (5, 60.0))], busy) == (0.0, -1)
+    assert limiter.refusal([("net", (5, 60.0))], busy) == (60.0, 0)
     assert core.too_many("câu hỏi", 20.0).retry_after == 20 and "1 phút" in core.too_many("câu hỏi", 20.0).message
     assert core.too_many("câu hỏi", 3599.2).retry_after == 3600 and "60 phút" in core.too_many("câu hỏi", 3599.2).message
 

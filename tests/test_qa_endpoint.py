@@ -250,7 +250,11 @@ def test_a_database_that_stops_and_comes_back_loses_nothing_acknowledged(tmp_pat
                 n = 0
                 while not stop.is_set():
                     n += 1
-                    token = session.get(server.api() + "/token", timeout=30).json()["token"]
+                    got = session.get(server.api() + "/token", timeout=30)  # its rate limit is in the database too
+                    statuses[got.status_code] += 1
+                    if got.status_code != 200:
+                        continue
+                    token = got.json()["token"]
                     r = session.post(server.api() + "/questions", json=question(f"mất-cơ-sở-dữ-liệu {worker}-{n}", token=token),
                                      headers={**ORIGIN, "Accept": "application/json"}, timeout=30)
                     statuses[r.status_code] += 1
@@ -266,13 +270,18 @@ def test_a_database_that_stops_and_comes_back_loses_nothing_acknowledged(tmp_pat
             time.sleep(1.0)
             before = len(acknowledged)
             proxy.stop()
-            time.sleep(2.0)
+            started = time.monotonic()
+            # Readiness says so within its 2 s (a load balancer takes the instance out); liveness does not.
+            assert requests.get(server.url + "/readyz", timeout=30).status_code == 503
+            assert requests.get(server.url + "/livez", timeout=30).json() == {"status": "ok"}
+            time.sleep(max(0.0, 2.5 - (time.monotonic() - started)))
             proxy.start()
             time.sleep(3.0)
+            assert requests.get(server.url + "/readyz", timeout=30).json() == {"status": "ok", "database": "ok"}
             stop.set()
             for w in workers:
                 w.join(60)
-            assert before > 0 and set(statuses) <= {201, 503}, statuses
+            assert before > 0 and set(statuses) <= {200, 201, 503}, statuses
             after = submit_json(server, question("đã có lại cơ sở dữ liệu", token=server.token()))
             assert after.status_code == 201, after.text
             acknowledged.append(after.json()["code"])
@@ -483,5 +492,13 @@ def test_ratings_are_anonymous_and_exported_as_totals(server, tmp_path, monkeypa
 
 def test_health_and_unknown_routes(server):
     assert requests.get(server.url + "/healthz", timeout=30).json() == {"status": "ok", "database": "ok"}
+    assert requests.get(server.url + "/readyz", timeout=30).json() == {"status": "ok", "database": "ok"}
+    server.app.draining = True  # as on SIGTERM: still serving what is in flight, no longer ready
+    try:
+        r = requests.get(server.url + "/readyz", timeout=30)
+        assert r.status_code == 503 and r.json()["status"] == "stopping"
+        assert requests.get(server.url + "/livez", timeout=30).json() == {"status": "ok"}
+    finally:
+        server.app.draining = False
     r = requests.get(server.url + "/khong-co", headers={"Accept": "application/json"}, timeout=30)
     assert r.status_code == 404 and r.json()["error"]["message"] == "Không tìm thấy địa chỉ này."

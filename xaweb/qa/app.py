@@ -4,7 +4,10 @@ Factory: `xaweb.qa.app:create_app(QaConfig(db="sqlite:///qa.sqlite3"))` -> a WSG
 callable; `xaweb qa serve --db URL` runs it under waitress. Public routes,
 for the commune sites (CORS limited to each site's own origins):
 
-    GET  /healthz                          liveness and database check
+    GET  /healthz                          database check (as /readyz, kept for older monitors)
+    GET  /livez                            liveness: the process answers (no database)
+    GET  /readyz                           readiness: the database answers and the instance is not shutting down
+    GET  /metrics                          Prometheus metrics (metrics.py); keep it off the public internet
     GET  /v1/sites/<site>/token            a signed form token (the form's JavaScript fetches it)
     POST /v1/sites/<site>/questions        form-encoded (303 to the site's thank-you page) or JSON (201)
     GET  /v1/sites/<site>/status?ma=CODE   status by tracking code (JSON, or HTML for a browser)
@@ -29,6 +32,7 @@ from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
 import jinja2
+from prometheus_client import CONTENT_TYPE_LATEST
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -37,12 +41,15 @@ from . import core, service
 from .admin import Admin
 from .core import Limits, QaError, Site
 from .backends import open_store
+from .metrics import Metrics, log_request
 from .store import Store
 
 log = logging.getLogger("xaweb.qa")
 TEMPLATES = Path(__file__).parent / "templates"
 FORM_TYPES = ("application/x-www-form-urlencoded",)
 JSON_TYPES = ("application/json",)
+SUBMISSIONS = {"questions": "question", "ratings": "rating"}  # route -> what the metrics call it
+OUTCOME = "xaweb.qa.outcome"  # environ key: how a submission ended, for the metrics
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,13 @@ class QaApp:
         self.config, self.store = config, store
         self.limits = config.limits
         self.secret = config.secret or store.secret()
-        self.limiter = core.RateLimiter()
-        self.logins = core.LoginThrottle()
+        # In memory for one process; in the database when it is shared by several instances (PostgreSQL).
+        self.limiter = store.limiter()
+        self.logins = store.login_throttle()
+        self.metrics = Metrics(store)
+        self.draining = False  # set when the server stops: /readyz says so, requests in flight finish
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
         self.env.globals.update(STATUS_VI=core.STATUS_VI, REJECT_REASONS=core.REJECT_REASONS)
         self._sites: tuple[float, dict[str, Site]] = (0.0, {})
@@ -76,6 +88,9 @@ class QaApp:
         self.admin = Admin(self)
         self.url_map = Map([
             Rule("/healthz", endpoint="health"),
+            Rule("/livez", endpoint="live"),
+            Rule("/readyz", endpoint="ready"),
+            Rule("/metrics", endpoint="metrics"),
             Rule("/static/qa.css", endpoint="css"),
             Rule("/v1/sites/<site_id>/token", endpoint="token", methods=["GET", "OPTIONS"]),
             Rule("/v1/sites/<site_id>/questions", endpoint="questions", methods=["POST", "OPTIONS"]),
@@ -88,12 +103,36 @@ class QaApp:
     # --- WSGI -------------------------------------------------------------------------
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        started = time.perf_counter()
         request = Request(environ)
+        with self._in_flight_lock:
+            self._in_flight += 1
+        self.metrics.in_flight.inc()
+        route, status = "unknown", 500
         try:
-            endpoint, args = self.url_map.bind_to_environ(environ).match()
-            handler = getattr(self, "on_" + endpoint, None) or getattr(self.admin, "on_" + endpoint)
+            route, response = self._respond(request)
+            status = response.status_code
+            self._maybe_sweep()
+            return response(environ, start_response)
+        finally:
+            seconds = time.perf_counter() - started
+            if route in SUBMISSIONS and request.method == "POST":
+                self.metrics.submissions.labels(SUBMISSIONS[route], environ.get(OUTCOME, "form")).inc()
+            self.metrics.latency.labels(route).observe(seconds)
+            self.metrics.in_flight.dec()
+            with self._in_flight_lock:
+                self._in_flight -= 1
+            log_request(request.method, route, request.path, status, seconds)
+
+    def _respond(self, request: Request) -> tuple[str, Response]:
+        """-> (the route's name, for the metrics; the response)."""
+        route = "unknown"
+        try:
+            route, args = self.url_map.bind_to_environ(request.environ).match()
+            handler = getattr(self, "on_" + route, None) or getattr(self.admin, "on_" + route)
             response = handler(request, **args)
         except QaError as exc:
+            request.environ.setdefault(OUTCOME, exc.code)
             response = self.error(request, exc)
         except HTTPException as exc:
             code = exc.code or 400
@@ -102,16 +141,22 @@ class QaApp:
         except Exception as exc:  # noqa: BLE001 - logged, and the citizen gets a message, not a traceback
             log.exception("lỗi khi xử lý %s %s", request.method, request.path)
             if self.store.unavailable(exc):
+                self.metrics.database_errors.inc()
+                request.environ.setdefault(OUTCOME, "unavailable")
                 response = self.error(request, QaError(503, "unavailable", "Máy chủ tạm thời không lưu được dữ liệu. Nội dung bạn gửi "
                                                                         "chưa được lưu; vui lòng thử lại sau ít phút.", retry_after=30))
             else:
+                request.environ.setdefault(OUTCOME, "server_error")
                 response = self.error(request, QaError(500, "server_error", "Máy chủ gặp lỗi. Câu hỏi chưa được lưu; vui lòng thử lại sau."))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # Not "no-referrer": with it a browser sends "Origin: null" when a page of this server posts to itself.
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Cache-Control", "no-store")
-        self._maybe_sweep()
-        return response(environ, start_response)
+        return route, response
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
 
     def _maybe_sweep(self) -> None:
         """Retention runs inside the server too, so it happens even without a cron job."""
@@ -120,7 +165,10 @@ class QaApp:
             return
         try:
             self._next_sweep = time.monotonic() + every
-            service.purge_expired(self.store, core.utcnow())
+            with self.store.exclusive("retention") as mine:  # one instance at a time: the others skip this round
+                if mine:
+                    service.purge_expired(self.store, core.utcnow())
+                    self.limiter.forget(self.limits.longest_window)
         except Exception:  # noqa: BLE001 - retried at the next sweep
             log.exception("xóa dữ liệu hết hạn lưu giữ thất bại")
         finally:
@@ -222,6 +270,7 @@ class QaApp:
             origin = self.check_origin(request, site)
             response = Response(status=204) if request.method == "OPTIONS" else handler(site, origin)
         except QaError as exc:
+            request.environ.setdefault(OUTCOME, exc.code)
             response = self.error(request, exc, site)
             origin = request.headers.get("Origin")
         return self.cors(response, origin, site)
@@ -232,9 +281,21 @@ class QaApp:
         try:
             self.store.health()
         except Exception:  # noqa: BLE001
+            self.metrics.database_errors.inc()
             log.exception("kiểm tra cơ sở dữ liệu thất bại")
             return self.json({"status": "error", "database": "unreachable"}, 503)
         return self.json({"status": "ok", "database": "ok"})
+
+    def on_live(self, request: Request) -> Response:
+        return self.json({"status": "ok"})
+
+    def on_ready(self, request: Request) -> Response:
+        if self.draining:
+            return self.json({"status": "stopping", "database": "not checked"}, 503)
+        return self.on_health(request)
+
+    def on_metrics(self, request: Request) -> Response:
+        return Response(self.metrics.exposition(), mimetype="text/plain", headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     def on_css(self, request: Request) -> Response:
         response = Response((TEMPLATES / "qa.css").read_bytes(), mimetype="text/css")
@@ -266,7 +327,9 @@ class QaApp:
         except QaError as exc:
             if as_json or exc.status != 400 or exc.code == "spam":
                 raise
+            request.environ[OUTCOME] = exc.code
             return self.fallback_form(site, kind, data, exc.fields, exc.message, exc.status)
+        request.environ[OUTCOME] = "repeated" if getattr(saved, "repeated", False) else "accepted"
         section = core.QUESTIONS_SECTION if kind == "question" else core.RATINGS_SECTION
         thanks = site.page_url(section, core.THANKS_SLUG)
         if isinstance(saved, service.Submitted):

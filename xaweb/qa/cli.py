@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
+import os
+import select
+import signal
 import sys
+import threading
+import time
 from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -21,21 +27,23 @@ from ..vietnamese import as_vn_datetime
 from . import core, service
 from .core import Account, QaError, Site
 
-if TYPE_CHECKING:  # for annotations only: commands import the store when they open it
+if TYPE_CHECKING:  # for annotations only: commands import the store and the app when they open them
+    from .app import QaApp
     from .store import Store
 
 T = TypeVar("T")
 
 DB_OPTION = click.option("--db", envvar="XAWEB_QA_DB", required=True, metavar="URL",
                          help="Cơ sở dữ liệu: sqlite:///đường/dẫn.sqlite3, đường dẫn tệp, hoặc postgresql://… (biến XAWEB_QA_DB).")
+SECRET_ENV = "XAWEB_QA_SECRET"  # the form-signing key, the same on every instance; default: kept in the database
 SITE_OPTION = click.option("--site", "site_id", required=True, help="Mã trang (site id) trên máy chủ hỏi đáp.")
 
 
-def _store(db: str) -> Store:
+def _store(db: str, migrate: bool = True) -> Store:
     from .backends import open_store
 
     try:
-        return open_store(db)
+        return open_store(db, migrate=migrate)
     except ImportError as exc:
         _missing(exc)
 
@@ -106,7 +114,12 @@ def qa() -> None:
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Số luồng xử lý.")
 @click.option("--trusted-proxy", default=None, help="Địa chỉ reverse proxy được tin (đọc X-Forwarded-For, X-Forwarded-Proto).")
 @click.option("--limit", "limits", multiple=True, metavar="TÊN=GIÁ_TRỊ", help="Đổi giới hạn chống lạm dụng, ví dụ ip_questions=5/600.")
-def serve(db: str, host: str, port: int, threads: int, trusted_proxy: str | None, limits: tuple[str, ...]) -> None:
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="Ghi nhật ký truy cập (JSON, không có dữ liệu cá nhân) ra stderr.")
+@click.option("--drain-seconds", default=30.0, show_default=True, type=click.FloatRange(0, 3600),
+              help="Khi dừng (SIGTERM): chờ tối đa chừng ấy giây cho các yêu cầu đang xử lý.")
+def serve(db: str, host: str, port: int, threads: int, trusted_proxy: str | None, limits: tuple[str, ...],
+          access_log: bool, drain_seconds: float) -> None:
     """Chạy máy chủ hỏi đáp (WSGI, waitress)."""
     try:
         from waitress.server import create_server  # what waitress.create_server is; typed there
@@ -115,18 +128,67 @@ def serve(db: str, host: str, port: int, threads: int, trusted_proxy: str | None
     except ImportError as exc:
         _missing(exc)
 
-    app = create_app(QaConfig(db=db, limits=parse_limits(limits)))
+    secret = os.environ.get(SECRET_ENV, "")
+    if secret and len(secret) < 32:
+        _fail(f"{SECRET_ENV} phải dài ít nhất 32 ký tự.")
+    app = create_app(QaConfig(db=db, limits=parse_limits(limits), secret=secret.encode("utf-8") or None))
+    if access_log:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logging.getLogger("xaweb.qa.access").addHandler(handler)
+        logging.getLogger("xaweb.qa.access").setLevel(logging.INFO)
     # waitress types its adjustment keywords as Any
     proxy: dict[str, Any] = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}} if trusted_proxy else {}
     # poll(), not select(): select() fails past file descriptor 1024, which a busy province server reaches.
     server = create_server(app, host=host, port=port, threads=threads, max_request_body_size=1024 * 1024,
                            ident="xaweb-qa", asyncore_use_poll=True, **proxy)
     port_now = server.effective_port  # type: ignore[union-attr]  # set by BaseWSGIServer.__init__; missing from the stubs
+    stop_on_term(server, app, drain_seconds)
     click.echo(f"Máy chủ hỏi đáp đang chạy tại http://{host}:{port_now}/ (Ctrl+C để dừng)", err=True)
     try:
         server.run()
     finally:
         app.store.close()
+
+
+def stop_on_term(server: Any, app: QaApp, drain_seconds: float) -> None:
+    """SIGTERM (a rolling restart, `systemctl stop`) stops the server without losing a request: it stops
+    accepting connections at once (a load balancer's next attempt goes to another instance), /readyz
+    answers 503, the requests in flight finish and their answers are sent, then the process exits."""
+    from waitress import wasyncore
+
+    def busy() -> bool:
+        """A request being read, queued, handled, or an answer not yet written (waitress's own state)."""
+        tasks = server.task_dispatcher
+        channels = [c for c in list(getattr(server, "_map", {}).values()) if hasattr(c, "requests")]
+        return bool(app.in_flight or tasks.queue or tasks.active_count
+                    or any(c.requests or c.request or c.total_outbufs_len for c in channels))
+
+    def drain() -> None:
+        deadline, quiet_since = time.monotonic() + drain_seconds, time.monotonic()
+        # Idle for a quarter of a second: a connection accepted just before the close has sent its request by then.
+        while time.monotonic() < deadline and time.monotonic() - quiet_since < 0.25:
+            if busy():
+                quiet_since = time.monotonic()
+            time.sleep(0.02)
+        os.kill(os.getpid(), signal.SIGINT)  # waitress's loop ends on KeyboardInterrupt, after its workers
+
+    def on_term(signum: int, frame: Any) -> None:
+        if app.draining:
+            return
+        app.draining = True
+        click.echo("Đang dừng: không nhận kết nối mới, chờ các yêu cầu đang xử lý…", err=True)
+        # Closing the listening socket resets the connections the kernel accepted and queued for it:
+        # take them first (they are served like the others), then close at once.
+        for _ in range(10_000):
+            if not select.select([server.socket], [], [], 0)[0]:
+                break
+            server.handle_accept()
+        wasyncore.dispatcher.close(server)  # only the listening socket: the loop keeps serving open connections
+        threading.Thread(target=drain, daemon=True).start()
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, on_term)
 
 
 @qa.command("migrate")
@@ -391,3 +453,41 @@ def access_log(db: str, site_id: str) -> None:
     """Nhật ký ai đã xem, sửa dữ liệu cá nhân (mới nhất trước)."""
     for at, actor, question_id, action in _run(db, lambda s: s.access_log(site_id)):
         click.echo(f"{at:%Y-%m-%d %H:%M:%S}\t{actor}\t{question_id or '-'}\t{action}")
+
+
+@qa.command("verify")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (để so sánh bản sao lưu với bản gốc).")
+def verify(db: str, as_json: bool) -> None:
+    """Kiểm tra một cơ sở dữ liệu (ví dụ bản vừa khôi phục từ sao lưu) mà không sửa gì:
+    phiên bản lược đồ, số lượng, câu hỏi mới nhất, bộ đếm mã số. Mã thoát 1 nếu có vấn đề."""
+    store = _store(db, migrate=False)
+    try:
+        figures = store.figures()
+    except Exception as exc:  # noqa: BLE001 - a broken restore is what this command is for
+        _fail(f"Không đọc được cơ sở dữ liệu: {exc}")
+    finally:
+        store.close()
+    problems = []
+    if figures["schema_version"] != figures["schema_expected"]:
+        problems.append(f"lược đồ phiên bản {figures['schema_version']}, phiên bản xaweb này cần {figures['schema_expected']} "
+                        "(chạy xaweb qa migrate nếu đây là bản cũ hơn)")
+    if figures.get("orphans"):
+        problems.append(f"{figures['orphans']} câu hỏi thuộc trang không còn đăng ký")
+    if figures.get("counters_behind"):
+        problems.append("bộ đếm mã số đi sau dữ liệu ở bảng " + ", ".join(figures["counters_behind"]) + ": bản khôi phục thiếu sequence")
+    if as_json:
+        click.echo(json.dumps({**figures, "problems": problems}, ensure_ascii=False, sort_keys=True))
+    else:
+        click.echo(f"Phiên bản lược đồ: {figures['schema_version']} (cần {figures['schema_expected']})")
+        if "sites" in figures:
+            by_status = ", ".join(f"{core.STATUS_VI.get(k, k)}: {v}" for k, v in figures["questions"].items()) or "chưa có"
+            click.echo(f"Trang: {figures['sites']} · tài khoản cán bộ: {figures['accounts']} · đánh giá: {figures['ratings']}")
+            click.echo(f"Câu hỏi: {sum(figures['questions'].values())} ({by_status})")
+            latest = figures["latest"]
+            click.echo(f"Câu hỏi mới nhất: {latest['code']} của {latest['site']}, nhận lúc {_local(datetime.fromisoformat(latest['received_at']))}"
+                       if latest else "Câu hỏi mới nhất: chưa có")
+    for problem in problems:
+        click.secho(f"Lỗi: {problem}", fg="red", err=True)
+    if problems:
+        sys.exit(1)

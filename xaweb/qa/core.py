@@ -61,6 +61,11 @@ class Limits:
     ip_tokens: tuple[int, float] = (600, 600.0)  # form tokens (one per page view)
     ip_lookups: tuple[int, float] = (120, 600.0)  # status lookups and failed export logins
 
+    @property
+    def longest_window(self) -> float:
+        """Seconds: a counted event older than this counts for nothing."""
+        return max(v[1] for v in vars(self).values() if isinstance(v, tuple))
+
 
 NAME_MAX, CONTACT_MAX, TOPIC_MAX = 100, 254, 100
 QUESTION_MIN, QUESTION_MAX = 20, 4000
@@ -414,12 +419,22 @@ def export_document(site: Site, published: Iterable[Question], scores: Iterable[
 
 # --- rate limits --------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Tighter:
+    """While `key` has had `limit[0]` events in its window, check number `index` allows only `count`."""
+
+    key: str
+    limit: tuple[int, float]
+    index: int
+    count: int
+
+
 class RateLimiter:
     """Sliding-window counters kept in memory, one per key; thread-safe.
 
-    In memory on purpose: it costs nothing per request, and a restart only
-    forgives a few minutes of history. Several server processes each count
-    on their own (run one process, many threads, as `xaweb qa serve` does).
+    In memory on purpose for one process: it costs nothing per request, and a
+    restart only forgives a few minutes of history. Instances sharing a
+    PostgreSQL database count there instead (limits_shared.SharedLimiter).
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
@@ -440,22 +455,40 @@ class RateLimiter:
 
     def wait_all(self, checks: list[tuple[str, tuple[int, float]]]) -> float:
         """`wait` for several keys at once: all are counted, or none (a refused event uses no budget)."""
+        return self.refusal(checks)[0]
+
+    def refusal(self, checks: list[tuple[str, tuple[int, float]]], tighter: Tighter | None = None) -> tuple[float, int]:
+        """Count the event on every key and return (0, -1); or, when a key's window is full, count nothing and
+        return (seconds until it has room, the index of that check). With `tighter`, one check allows fewer
+        events while another key is past a threshold (a busy site)."""
         now = self.clock()
         with self._lock:
-            longest = 0.0
-            for key, (count, window) in checks:
+            if tighter is not None and len(self._recent(tighter.key, tighter.limit[1], now)) >= tighter.limit[0]:
+                key, (_, window) = checks[tighter.index]
+                checks = [*checks[:tighter.index], (key, (tighter.count, window)), *checks[tighter.index + 1:]]
+            longest, which = 0.0, -1
+            for i, (key, (count, window)) in enumerate(checks):
                 hits = self._recent(key, window, now)
-                if len(hits) >= count:
-                    longest = max(longest, hits[len(hits) - count] + window - now)
-            if longest:
-                return longest
+                if len(hits) >= count and hits[len(hits) - count] + window - now > longest:
+                    longest, which = hits[len(hits) - count] + window - now, i
+            if which >= 0:
+                return longest, which
             for key, _ in checks:
                 self._hits[key].append(now)
             if len(self._hits) > 100_000:  # forget idle keys rather than grow without bound
-                horizon = max(window for _, (_, window) in checks)
-                for k in [k for k, v in self._hits.items() if not v or v[-1] <= now - horizon]:
-                    del self._hits[k]
-            return 0.0
+                self._forget(max(window for _, (_, window) in checks), now)
+            return 0.0, -1
+
+    def _forget(self, older_than: float, now: float) -> int:
+        idle = [k for k, v in self._hits.items() if not v or v[-1] <= now - older_than]
+        for k in idle:
+            del self._hits[k]
+        return len(idle)
+
+    def forget(self, older_than: float) -> int:
+        """Drop the keys idle for longer than every window (the retention sweep calls it)."""
+        with self._lock:
+            return self._forget(older_than, self.clock())
 
     def require(self, checks: list[tuple[str, tuple[int, float]]], what: str) -> None:
         """`wait_all`, raising 429 with the real wait when any of `checks` is spent (`what`: what was sent)."""
@@ -466,9 +499,6 @@ class RateLimiter:
     def hit(self, key: str, limit: tuple[int, float]) -> bool:
         return self.wait(key, limit) == 0.0
 
-    def count(self, key: str, window: float) -> int:
-        with self._lock:
-            return len(self._recent(key, window, self.clock()))
 
 
 class LoginThrottle:

@@ -56,25 +56,25 @@ def submit_question(store: Store, secret: bytes, limits: Limits, limiter: RateLi
 def _earlier(store: Store, question: Question) -> Question | None:
     """The question this one repeats: the same form token with the same words, or the same words from the
     same name and contact (a new token after a reload). A token reused for other words is a replay."""
-    by_token = store.question_by_nonce(question.site, question.nonce)
+    found = store.questions_like(question.site, question.nonce, question.dedup_key)  # one query: the first submission's path
+    by_token = next((q for q in found if q.nonce == question.nonce), None)
     if by_token is not None:
         if by_token.dedup_key != question.dedup_key:
             raise QaError(409, "replayed", REPLAYED)
         return by_token
-    return store.question_by_dedup(question.site, question.dedup_key) if question.dedup_key else None
+    return next((q for q in found if question.dedup_key and q.dedup_key == question.dedup_key), None)
 
 
 def _count_question(limiter: RateLimiter, limits: Limits, site: Site, client: str) -> None:
     """Limits that fall on abusers, not on everyone (docs/qa.md): an address, then its network, have
     their own budgets; past the site's budget the site is busy and only networks that have sent
-    little in the window get in; the storage ceiling refuses all."""
-    limiter.require([(f"q-ip:{client}", limits.ip_questions)], "câu hỏi từ địa chỉ của bạn")
-    net_key, site_key = f"q-net:{site.id}:{core.network_of(client)}", f"q-site:{site.id}"
-    count, window = limits.site_questions
-    busy = limiter.count(site_key, window) >= count
-    checks = [(net_key, (limits.busy_net_questions, limits.net_questions[1]) if busy else limits.net_questions),
-              (site_key, (limits.site_questions_max, window))]
-    limiter.require(checks, "câu hỏi gửi đến trang này")
+    little in the window get in; the storage ceiling refuses all. One check, counted on all or none."""
+    site_key = f"q-site:{site.id}"
+    checks = [(f"q-ip:{client}", limits.ip_questions), (f"q-net:{site.id}:{core.network_of(client)}", limits.net_questions),
+              (site_key, (limits.site_questions_max, limits.site_questions[1]))]
+    wait, which = limiter.refusal(checks, core.Tighter(site_key, limits.site_questions, 1, limits.busy_net_questions))
+    if which >= 0:
+        raise core.too_many("câu hỏi từ địa chỉ của bạn" if which == 0 else "câu hỏi gửi đến trang này", wait)
 
 
 def submit_rating(store: Store, secret: bytes, limits: Limits, limiter: RateLimiter, site: Site,

@@ -20,17 +20,63 @@ from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any, Iterator, Sequence
 
-from .core import Account, QaError, Question, Rating, Session, Site
+from .core import Account, LoginThrottle, QaError, Question, RateLimiter, Rating, Session, Site
 
 Q_COLUMNS = tuple(f.name for f in fields(Question))
 Q_TIMES = {"received_at", "consent_at", "answered_at", "published_at", "rejected_at", "erased_at"}
 SITE_COLUMNS = ("id", "url", "name", "origins", "retention_days", "export_token_hash")
 
 
+# One limits check in one round trip (limits_shared.SharedLimiter.refusal, the rules of
+# core.RateLimiter.refusal): under an advisory lock per key, taken in key order, drop the events
+# that left their window; if the busy key is past its threshold, tighten one check; find the
+# check whose window is full the longest; count the event on every key only if none is. A count
+# needs no disk sync: synchronous_commit is off for this transaction alone.
+RATE_WAIT_FUNCTION = """
+CREATE FUNCTION xaweb_rate_wait(keys TEXT[], counts INTEGER[], windows DOUBLE PRECISION[], busy_key TEXT, busy_count INTEGER,
+                                busy_window DOUBLE PRECISION, busy_index INTEGER, busy_limit INTEGER,
+                                OUT wait DOUBLE PRECISION, OUT which INTEGER)
+LANGUAGE plpgsql AS $$
+DECLARE
+    k TEXT;
+    nth TIMESTAMPTZ;
+    left_in DOUBLE PRECISION;
+BEGIN
+    wait := 0;
+    which := -1;
+    PERFORM set_config('synchronous_commit', 'off', true);
+    FOR k IN SELECT DISTINCT u FROM unnest(keys) AS u ORDER BY u LOOP
+        PERFORM pg_advisory_xact_lock(hashtextextended(k, 0));
+    END LOOP;
+    FOR i IN 1 .. coalesce(array_length(keys, 1), 0) LOOP
+        DELETE FROM rate_hits WHERE key = keys[i] AND at <= now() - make_interval(secs => windows[i]);
+    END LOOP;
+    IF busy_key IS NOT NULL AND (SELECT COUNT(*) FROM (SELECT 1 FROM rate_hits WHERE key = busy_key
+            AND at > now() - make_interval(secs => busy_window) LIMIT busy_count) AS recent) >= busy_count THEN
+        counts[busy_index + 1] := busy_limit;
+    END IF;
+    FOR i IN 1 .. coalesce(array_length(keys, 1), 0) LOOP
+        SELECT at INTO nth FROM rate_hits WHERE key = keys[i] ORDER BY at DESC OFFSET greatest(counts[i] - 1, 0) LIMIT 1;
+        IF FOUND THEN
+            left_in := greatest(extract(epoch FROM nth + make_interval(secs => windows[i]) - now()), 0.001);
+            IF left_in > wait THEN
+                wait := left_in;
+                which := i - 1;
+            END IF;
+        END IF;
+    END LOOP;
+    IF which < 0 THEN
+        INSERT INTO rate_hits (key, at) SELECT unnest(keys), now();
+    END IF;
+END
+$$"""
+
+
 # Schema migrations, applied in order inside one transaction and recorded in
 # `schema_migrations`. Never edit a released step: add the next one.
-# {id}: an auto-increment key; {time}: a timestamp column (both back-end specific).
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+# {id}: an auto-increment key; {time}: a timestamp column; {scratch}: a table kept without crash
+# safety where that is cheaper (all back-end specific).
+MIGRATIONS: tuple[tuple[int, tuple[str | tuple[str, str], ...]], ...] = (
     (1, (
         "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         "CREATE TABLE sites (id TEXT PRIMARY KEY, url TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', "
@@ -52,6 +98,15 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
         "csrf TEXT NOT NULL, expires_at {time} NOT NULL)",
         "CREATE TABLE access_log (id {id}, at {time} NOT NULL, actor TEXT NOT NULL, site TEXT NOT NULL, "
         "question_id BIGINT, action TEXT NOT NULL)",
+    )),
+    # The abuse limits of several instances on one database (limits_shared.py): one row per counted
+    # event, and failed logins per account. {scratch}: not crash-safe where that is cheaper (counts
+    # a crash may forget, like a restart of one process forgets its own).
+    (2, (
+        "CREATE {scratch}TABLE rate_hits (key TEXT NOT NULL, at {time} NOT NULL)",
+        "CREATE INDEX rate_hits_key_at ON rate_hits (key, at)",
+        "CREATE {scratch}TABLE login_failures (account TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at {time} NOT NULL)",
+        ("postgresql", RATE_WAIT_FUNCTION),
     )),
 )
 
@@ -120,6 +175,8 @@ class Store(ABC):
 
     ID_COLUMN = "INTEGER PRIMARY KEY"
     TIME_COLUMN = "TEXT"
+    SCRATCH_TABLE = ""
+    DIALECT = "sqlite"
 
     def migrate(self, now: datetime) -> list[int]:
         """Apply the migrations this database has not had yet; -> the versions applied."""
@@ -133,7 +190,11 @@ class Store(ABC):
                 if version in done:
                     continue
                 for statement in statements:
-                    cur.execute(statement.format(id=self.ID_COLUMN, time=self.TIME_COLUMN))
+                    if isinstance(statement, tuple):  # (dialect, SQL): that back-end's alone, as written
+                        if statement[0] == self.DIALECT:
+                            cur.execute(statement[1])
+                        continue
+                    cur.execute(statement.format(id=self.ID_COLUMN, time=self.TIME_COLUMN, scratch=self.SCRATCH_TABLE))
                 cur.execute(self._sql("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"), (version, now.isoformat()))
                 applied.append(version)
         return applied
@@ -145,9 +206,48 @@ class Store(ABC):
         row = self._one("SELECT MAX(version) FROM schema_migrations")
         return int(row[0]) if row and row[0] is not None else 0
 
+    @abstractmethod
+    def _last_id(self, table: str) -> int | None:
+        """The last id the table's counter gave out (None: none yet); a restore must bring it back too."""
+
+    def figures(self) -> dict[str, Any]:
+        """What a restore drill compares (`xaweb qa verify`): counts, the latest question, the id counters.
+        Read only; a database of an older schema reports its version and nothing else."""
+        version = self.schema_version()
+        out: dict[str, Any] = {"schema_version": version, "schema_expected": MIGRATIONS[-1][0]}
+        if version != MIGRATIONS[-1][0]:
+            return out
+        count = lambda sql: int((self._one(sql) or (0,))[0])  # noqa: E731
+        out["sites"] = count("SELECT COUNT(*) FROM sites")
+        out["accounts"] = count("SELECT COUNT(*) FROM accounts")
+        out["ratings"] = count("SELECT COUNT(*) FROM ratings")
+        out["questions"] = {r[0]: int(r[1]) for r in self._all("SELECT status, COUNT(*) FROM questions GROUP BY status ORDER BY status")}
+        out["orphans"] = count("SELECT COUNT(*) FROM questions WHERE site NOT IN (SELECT id FROM sites)")
+        latest = self._one("SELECT id, site, code, received_at FROM questions ORDER BY id DESC LIMIT 1")
+        out["latest"] = {"id": latest[0], "site": latest[1], "code": latest[2], "received_at": self._time(latest[3]).isoformat()} if latest else None
+        out["counters_behind"] = [t for t in ("questions", "ratings", "access_log")
+                                  if count(f"SELECT COALESCE(MAX(id), 0) FROM {t}") > (self._last_id(t) or 0)]
+        return out
+
+    # --- what instances share --------------------------------------------------------
+
+    def limiter(self) -> RateLimiter:
+        """The abuse limits' counters: in this process's memory, unless the database is shared."""
+        return RateLimiter()
+
+    def login_throttle(self) -> LoginThrottle:
+        return LoginThrottle()
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """Whether this process may run the job `name` now, no other instance running it meanwhile
+        (the retention sweep). One process per database needs no lock."""
+        yield True
+
     # --- health and the signing secret ----------------------------------------------
 
-    def health(self) -> None:
+    def health(self, timeout: float = 2.0) -> None:
+        """Raises unless the database answers (within `timeout` seconds where the back-end can wait)."""
         self._all("SELECT 1")
 
     def secret(self) -> bytes:
@@ -238,11 +338,9 @@ class Store(ABC):
     def question_by_code(self, site: str, code: str) -> Question | None:
         return self._question_where(site, "code", code)
 
-    def question_by_nonce(self, site: str, nonce: str) -> Question | None:
-        return self._question_where(site, "nonce", nonce)
-
-    def question_by_dedup(self, site: str, dedup_key: str) -> Question | None:
-        return self._question_where(site, "dedup_key", dedup_key)
+    def questions_like(self, site: str, nonce: str, dedup_key: str | None) -> list[Question]:
+        """The questions of `site` sent with this form token, or with the same words from the same person."""
+        return self._questions("site = ? AND (nonce = ? OR dedup_key = ?)", (site, nonce, dedup_key or ""))
 
     def questions(self, site: str, status: str | None = None, limit: int = 200) -> list[Question]:
         if status:
@@ -255,6 +353,10 @@ class Store(ABC):
     def count_questions(self, site: str | None = None) -> int:
         row = self._one("SELECT COUNT(*) FROM questions" + (" WHERE site = ?" if site else ""), (site,) if site else ())
         return int(row[0]) if row else 0
+
+    def waiting_counts(self) -> dict[str, int]:
+        """Questions received and not yet answered, per site (the metrics' backlog)."""
+        return {r[0]: int(r[1]) for r in self._all("SELECT site, COUNT(*) FROM questions WHERE status = 'received' GROUP BY site")}
 
     def update_question(self, q: Question, expected_status: str) -> Question:
         """Save a state change made by `core`, unless someone else changed the question meanwhile."""

@@ -31,7 +31,7 @@ class SqliteStore(Store):
     ID_COLUMN = "INTEGER PRIMARY KEY AUTOINCREMENT"  # ids are never reused, even after a deletion
     TIME_COLUMN = "TEXT"  # ISO 8601 in UTC with microseconds: compares as text in time order
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, migrate: bool = True):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -43,7 +43,8 @@ class SqliteStore(Store):
         self._batch = 1  # the batch the open write transaction belongs to
         self._committed = 0  # the last batch made durable
         self._failed: set[int] = set()  # batches whose commit failed: their writers must not answer "received"
-        self.migrate(utcnow())
+        if migrate:
+            self.migrate(utcnow())
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
@@ -121,6 +122,10 @@ class SqliteStore(Store):
 
     def _sql(self, sql: str) -> str:
         return sql
+
+    def _last_id(self, table: str) -> int | None:
+        row = self._one("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,))
+        return int(row[0]) if row else None
 
     def _time_in(self, value: datetime | None) -> str | None:
         return value.astimezone(timezone.utc).isoformat(timespec="microseconds") if value else None
