@@ -84,6 +84,22 @@ def test_the_dashboard_sorts_by_every_column_without_javascript(built):
     assert "Dựng lỗi (1 lỗi)" in failed
 
 
+def test_each_commune_has_a_page_with_its_findings_in_full_which_the_rows_only_count(built):
+    portal, result = built
+    tan_an = next(f for f in result.figures if f.name == "Xã Tân An")
+    assert tan_an.sections, "the fixture's communes lack required sections"
+    cell = html(portal, "giam-sat/index.html").xpath("//tbody/tr[th/a='Xã Tân An']/td")[-1]
+    link = cell.xpath(".//a")[0]
+    assert link.get("href") == f"/giam-sat/xa/{tan_an.code}/"
+    assert link.text_content() == f"{len(tan_an.sections)} điểm cần khắc phục của Xã Tân An"
+    assert tan_an.sections[0].message not in cell.text_content()  # not repeated in every sort order
+    page = html(portal, f"giam-sat/xa/{tan_an.code}/index.html")
+    assert page.xpath("string(//h1)") == "Giám sát, đánh giá: Xã Tân An"
+    findings = [li.text_content() for li in page.xpath("//main//ul/li")]
+    assert findings == [f"{s.message} ({s.rule})." if s.rule else f"{s.message}." for s in tan_an.sections]
+    assert len(list((portal / "giam-sat/xa").iterdir())) == 24  # a failed commune too: its page says so
+
+
 def test_csv_and_json_carry_the_same_figures(built):
     portal, result = built
     raw = (portal / "giam-sat/so-lieu.csv").read_bytes()
@@ -119,7 +135,8 @@ def page(browser, portal_url):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/giam-sat/", "/giam-sat/thieu/", "/tin-moi/", "/tim-kiem/?q=hop+dan"])
+@pytest.mark.parametrize("path", ["/", "/giam-sat/", "/giam-sat/thieu/", "/giam-sat/xa/29501/", "/tin-moi/", "/tim-kiem/?q=hop+dan",
+                                  "/bang-tin/"])
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_portal_passes_axe_in_chromium(page, portal_url, path, width):
     try:

@@ -16,6 +16,7 @@ from xaweb.config import SiteConfig, Source
 from xaweb.province.build import ProvinceOptions, build_province
 from xaweb.province.reuse import own_network_inputs
 from xaweb.vietnamese import VN_TZ
+from xaweb.writer import PREVIOUS_SUFFIX
 
 FIXTURE = Path(__file__).parent / "sites" / "province"
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=VN_TZ)
@@ -47,7 +48,9 @@ def run(root: Path, out: Path, now: datetime = NOW, **options):
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """What is published: not the previous builds kept beside each output as the next one's starting point."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).parts[0].endswith(PREVIOUS_SUFFIX)}
 
 
 def test_nothing_changed_no_commune_is_built_and_the_result_is_the_same(province, tmp_path, built):
@@ -73,6 +76,18 @@ def test_an_edit_in_a_commune_folder_builds_that_commune_alone(province, tmp_pat
     run(province, out)
     assert sorted(built) == ["29502", BROKEN]
     assert "Không áp dụng cho xã Hòa Lợi." in (out / "29502/thong-bao/lich-cat-dien-khong-ap-dung/index.html").read_text(encoding="utf-8")
+
+
+def test_after_an_edit_the_portal_updated_in_place_equals_a_portal_built_anew(province, tmp_path, built):
+    out = tmp_path / "out"
+    run(province, out)
+    write(province / "communes/29502/content/tin-tuc/hop-to-dan-pho.md",
+          "---\ntitle: Họp tổ dân phố về phòng cháy\ndate: 2025-02-28\n---\nHọp bàn phòng cháy chữa cháy.\n")
+    run(province, out)  # the portal: only what changed is written, the rest carried over
+    fresh = tmp_path / "fresh"
+    run(province, fresh)
+    assert files_of(out / "tinh") == files_of(fresh / "tinh")
+    assert "Họp tổ dân phố về phòng cháy" in (out / "tinh/tin-moi/index.html").read_text(encoding="utf-8")
 
 
 def test_a_new_file_in_a_commune_without_a_folder_builds_it(province, tmp_path, built):

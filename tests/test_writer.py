@@ -217,6 +217,35 @@ def test_a_swap_killed_between_its_two_renames_is_put_back(old_site: Path):
 # --- static files -------------------------------------------------------------------
 
 
+def test_update_stages_only_what_differs_and_leaves_the_rest_as_it_was(old_site: Path, tmp_path: Path):
+    sources = tmp_path / "results"
+    sources.mkdir()
+    for name in ("0.json", "1.json"):
+        (sources / name).write_bytes(name.encode("ascii"))
+    static = tmp_path / "site.css"
+    static.write_bytes(b"body{}")
+    files = {"index.html": "<h1>Trang cũ</h1>".encode("utf-8"), "tin-tuc/index.html": b"new list"}
+    StagedOutput(old_site).update(files, {"css/site.css": static}, {"c/0": (sources, ["0.json", "1.json"])})
+    expected = {**files, "css/site.css": b"body{}", "c/0/0.json": b"0.json", "c/0/1.json": b"1.json"}
+    assert snapshot(old_site) == expected  # stale.html and the old page 2 are gone
+    assert (old_site / "c/0/1.json").stat().st_ino == (sources / "1.json").stat().st_ino
+    inodes = {rel: (old_site / rel).stat().st_ino for rel in expected}
+
+    (sources / "1.json").unlink()  # the commune's build replaced one result: a new inode, new bytes
+    (sources / "1.json").write_bytes(b"changed")
+    StagedOutput(old_site).update({**files, "tin-tuc/index.html": b"newer list"}, {"css/site.css": static},
+                                  {"c/0": (sources, ["0.json", "1.json"])})
+    assert snapshot(old_site) == {**expected, "tin-tuc/index.html": b"newer list", "c/0/1.json": b"changed"}
+    kept = {rel for rel, inode in inodes.items() if (old_site / rel).stat().st_ino == inode}
+    assert kept == {"index.html", "css/site.css", "c/0/0.json"}  # carried over as they were, not written again
+
+
+def test_update_without_an_output_writes_it_whole(tmp_path: Path):
+    target = tmp_path / "tinh"
+    StagedOutput(target).update({"index.html": b"portal"})
+    assert snapshot(target) == {"index.html": b"portal"} and not (tmp_path / ("tinh" + PREVIOUS_SUFFIX)).exists()
+
+
 def test_copy_tree_copies_static_files(tmp_path: Path):
     static = tmp_path / "static"
     (static / "files").mkdir(parents=True)

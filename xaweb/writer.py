@@ -21,7 +21,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Protocol
+from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 MARKER = ".xaweb-output"  # in every output folder: xaweb may replace what it holds
 MARKER_TEXT = "Thư mục này do xaweb build tạo ra; mỗi lần dựng có thể thay toàn bộ nội dung của nó.\n"
@@ -96,34 +96,70 @@ class StagedOutput:
         self.staging.mkdir(parents=True)
         self._made: set[Path] = {self.staging}
 
-    def write(self, rel_path: str, data: bytes) -> None:
+    def _made_for(self, rel_path: str) -> Path:
         path = self.staging / rel_path
         if path.parent not in self._made:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(path.parent)
-        path.write_bytes(data)
+        return path
+
+    def write(self, rel_path: str, data: bytes) -> None:
+        self._made_for(rel_path).write_bytes(data)
 
     def copy(self, rel_path: str, source: Path) -> None:
-        path = self.staging / rel_path
-        if path.parent not in self._made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(path.parent)
-        shutil.copyfile(source, path)
+        shutil.copyfile(source, self._made_for(rel_path))
 
     def copy_tree(self, files: Mapping[str, Path]) -> None:
         for url_path, source in files.items():
             self.copy(url_path.lstrip("/"), source)
 
-    def link(self, rel_path: str, source: Path) -> None:
-        """`source` at `rel_path`, as a hard link where the file system allows (no bytes copied)."""
-        path = self.staging / rel_path
-        if path.parent not in self._made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(path.parent)
-        try:
-            os.link(source, path)
-        except OSError:
-            shutil.copyfile(source, path)
+    def link_files(self, rel_dir: str, source_dir: Path, names: Iterable[str]) -> None:
+        """`source_dir`'s files `names` into `rel_dir`, as hard links where the file system allows (no bytes
+        copied). Plain strings: a province's portal links tens of thousands of files at every build."""
+        target = self.staging / rel_dir
+        target.mkdir(parents=True, exist_ok=True)
+        into, source = os.fspath(target), os.fspath(source_dir)
+        for name in names:
+            try:
+                os.link(os.path.join(source, name), os.path.join(into, name))
+            except OSError:
+                shutil.copyfile(os.path.join(source, name), os.path.join(into, name))
+
+    def update(self, files: Mapping[str, bytes], copies: Mapping[str, Path] = {},
+               links: Mapping[str, tuple[Path, Sequence[str]]] = {}) -> None:
+        """The whole output as `files` (path -> bytes), `copies` (path -> source) and `links` (folder ->
+        (source folder, names)), in one step. Only what differs from the current output is staged, the
+        rest is carried over by `apply` as hard links: a file with the same bytes, a link to the same
+        inode. Without a current output, everything is written and swapped in."""
+        if not self.target.is_dir():
+            for rel, data in files.items():
+                self.write(rel, data)
+            for rel, source in copies.items():
+                self.copy(rel, source)
+            for folder, (source, names) in links.items():
+                self.link_files(folder, source, names)
+            self.swap()
+            return
+        target = os.fspath(self.target)
+        wanted: set[str] = set()
+        for rel, data in files.items():
+            wanted.add(rel)
+            if not _same_bytes(os.path.join(target, rel), data):
+                self.write(rel, data)
+        for rel, source in copies.items():
+            wanted.add(rel)
+            if not _same_bytes(os.path.join(target, rel), source.read_bytes()):
+                self.copy(rel, source)
+        for folder, (source, names) in links.items():
+            changed = []
+            for name in names:
+                rel = folder + "/" + name
+                wanted.add(rel)
+                if not _same_inode(os.path.join(source, name), os.path.join(target, rel)):
+                    changed.append(name)
+            if changed:
+                self.link_files(folder, source, changed)
+        self.apply([rel for rel in _relative_files(target) if rel not in wanted])
 
     def swap(self) -> None:
         """A full build: replace the whole output folder with the staging folder."""
@@ -191,6 +227,37 @@ def _mirror(source: str | Path, copy: str | Path, made: bool = False) -> None:
             shutil.copy2(entry.path, dest)
     for other in theirs.values():
         _remove(other)
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
+
+
+def _same_inode(a: str, b: str) -> bool:
+    try:
+        return os.stat(a).st_ino == os.stat(b).st_ino
+    except OSError:
+        return False
+
+
+def _relative_files(root: str) -> list[str]:
+    """Every file under `root`, as 'folder/name' paths (plain strings and scandir: tens of thousands)."""
+    out, folders = [], [("", root)]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((prefix + entry.name + "/", entry.path))
+                else:
+                    out.append(prefix + entry.name)
+    return out
 
 
 def _remove(entry: os.DirEntry) -> None:

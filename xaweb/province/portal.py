@@ -10,6 +10,7 @@ written whole in one step, like a commune's output (writer.StagedOutput):
     bang-tin.json, bang-tin/   the province's bulletin board: its announcements, the communes' urgent items (board.py)
     thong-bao/<slug>/          the province's own announcements (shared/thong-bao/)
     giam-sat/index.html        the dashboard, sorted by name; giam-sat/<key>/ sorted by each column
+    giam-sat/xa/<code>/        one commune's figures and findings in full (the rows only count them)
     giam-sat/so-lieu.csv|json  the same figures, for spreadsheets and other systems
 
 Sorting is one page per column, so the table sorts without JavaScript; the charts
@@ -76,13 +77,8 @@ def write_portal(province: Province, shared: Shared, figures: list[CommuneFigure
     index, results = portal_search(out_dir.parent, [(f.code, f.name, f.url) for f in figures if f.built])
     files.update(index)
     staged = StagedOutput(out_dir)
-    try:
-        for rel, data in sorted(files.items()):
-            staged.write(rel, data)
-        for rel, source in results.items():
-            staged.link(rel, source)
-        staged.copy_tree(_static_files(province))
-        staged.swap()
+    try:  # only what changed is written: an edit in one commune changes a few of the portal's 50,000 files
+        staged.update(files, {url.lstrip("/"): path for url, path in _static_files(province).items()}, results)
     except BaseException:
         staged.discard()
         raise
@@ -162,6 +158,8 @@ def render_portal(province: Province, shared: Shared, figures: list[CommuneFigur
         path = f"/giam-sat/{sort.slug}/" if sort.slug else "/giam-sat/"
         files.update([page("dashboard.html", path, rows=rows, row_html=row_html, sorts=SORTS, sort=sort, charts=charts,
                            monthly=monthly)])
+    for f in figures:
+        files.update([page("commune.html", f"/giam-sat/xa/{f.code}/", f=f)])
     files["giam-sat/so-lieu.csv"] = figures_csv(figures)
     files["giam-sat/so-lieu.json"] = figures_json(config.name, now, figures)
     return files

@@ -20,7 +20,7 @@ from ..render.search_index import BUCKET_BYTES, VERSION, fnv1a, to_json
 from ..urls import SEARCH_DIR
 
 COMMON = 0.4
-_NO_WEIGHTS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # a posting ends with its weight, one capital
+_WEIGHTS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # a posting ends with its weight, one capital
 
 
 class Joined:
@@ -30,7 +30,6 @@ class Joined:
 
     def __init__(self) -> None:
         self.words: dict[str, bytearray] = {}
-        self.df: dict[str, int] = {}
         self.years: Counter[int] = Counter()
         self.communes: list[list] = []
         self.pages = 0
@@ -40,18 +39,26 @@ class Joined:
         self.communes.append([name, address, self.pages])
         self.pages += meta["pages"]
         self.years.update({year: count for year, count in meta.get("years", [])})
+        words = self.words
         for bucket in buckets:
             for word, postings in bucket.items():
                 if word.startswith("~s"):  # a commune's sections are its own
                     continue
-                entries = self.words.get(word)
+                entry = b',[%d,"%s"]' % (number, postings.encode("ascii"))  # the first comma is dropped when written
+                entries = words.get(word)
                 if entries is None:
-                    entries = self.words[word] = bytearray()
-                    self.df[word] = 0
+                    words[word] = bytearray(entry)
                 else:
-                    entries += b","
-                entries += b'[%d,"%s"]' % (number, postings.encode("ascii"))
-                self.df[word] += len(postings) - len(postings.translate(_NO_WEIGHTS))
+                    entries += entry
+
+    def common(self) -> dict[str, int]:
+        """Words on more than COMMON of the pages, with their page counts. A page's posting ends with its weight,
+        the only capital letter in a word's entries, so a word's pages are its capitals; a posting is at least
+        two characters, so a word with fewer than twice the threshold in bytes cannot be common."""
+        threshold = COMMON * self.pages
+        counts = {w: len(e) - len(bytes(e).translate(None, _WEIGHTS)) for w, e in self.words.items()
+                  if len(e) > 2 * threshold and not w.startswith("~")}
+        return {w: n for w, n in sorted(counts.items()) if n > threshold}
 
     def files(self) -> tuple[dict, list[bytes]]:
         """The province's meta.json (as data) and its buckets (as bytes)."""
@@ -59,17 +66,20 @@ class Joined:
         count = max(1, -(-size // BUCKET_BYTES))
         parts: list[list[bytes]] = [[] for _ in range(count)]
         for word in sorted(self.words):
-            parts[fnv1a(word) % count].append(b'"%s":[%s]' % (word.encode("ascii"), bytes(self.words[word])))
+            parts[fnv1a(word) % count].append(b'"%s":[%s]' % (word.encode("ascii"), bytes(self.words[word][1:])))
         meta = {"version": VERSION, "pages": self.pages, "buckets": count, "sections": [],
                 "years": [[year, self.years[year]] for year in sorted(self.years, reverse=True)], "communes": self.communes,
-                "common": {w: n for w, n in sorted(self.df.items()) if n > COMMON * self.pages and not w.startswith("~")}}
+                "common": self.common()}
         return meta, [b"{" + b",".join(part) + b"}" for part in parts]
 
 
-def portal_search(out_root: Path, communes: Sequence[tuple[str, str, str]]) -> tuple[dict[str, bytes], dict[str, Path]]:
-    """[(code, name, address)] of the communes built -> (the portal's index files, the result files to link in).
-    A commune is named by its place in the list: its result files are `c/<place>/<n>.json`."""
-    joined, links = Joined(), {}
+def portal_search(out_root: Path, communes: Sequence[tuple[str, str, str]]
+                  ) -> tuple[dict[str, bytes], dict[str, tuple[Path, list[str]]]]:
+    """[(code, name, address)] of the communes built -> (the portal's index files, the result files to link
+    in: folder -> (the commune's folder, file names)). A commune is named by its place in the list: its
+    result files are `c/<place>/<n>.json`."""
+    joined: Joined = Joined()
+    links: dict[str, tuple[Path, list[str]]] = {}
     for code, name, address in communes:
         folder = out_root / code / SEARCH_DIR
         try:
@@ -80,7 +90,7 @@ def portal_search(out_root: Path, communes: Sequence[tuple[str, str, str]]) -> t
                 continue
         except (OSError, ValueError, KeyError):
             continue  # a commune without a good build has no index: its pages are not searched
-        links.update({f"{SEARCH_DIR}/c/{len(joined.communes)}/{n}.json": folder / "f" / f"{n}.json" for n in range(meta["pages"])})
+        links[f"{SEARCH_DIR}/c/{len(joined.communes)}"] = (folder / "f", [f"{n}.json" for n in range(meta["pages"])])
         joined.add(name, address, meta, (json.loads(f.read_text(encoding="utf-8")) for f in files))
     meta, buckets = joined.files()
     out = {f"{SEARCH_DIR}/meta.json": to_json(meta)}
