@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from xaweb.province.build import FIGURES_DIR, PORTAL_DIR, ProvinceOptions, build_province
+from xaweb.province.figures import qa_counts
 from xaweb.vietnamese import VN_TZ
 
 FIXTURE = Path(__file__).parent / "sites" / "province"
@@ -106,6 +107,14 @@ def test_shards_merged_equal_the_unsharded_build_byte_for_byte(province, tmp_pat
     assert snapshot(sharded) == snapshot(whole)
 
 
+@pytest.mark.attack("Q&A export")
+@pytest.mark.parametrize("counts", [None, "5", {"received": "5", "waiting": 1}, {"received": 3, "waiting": 4},
+                                    {"received": -1, "waiting": 0}, {"received": True, "waiting": 0}, {"received": 2}])
+def test_counts_of_a_q_and_a_export_that_make_no_sense_are_not_shown(counts):
+    assert qa_counts({"format": "xaweb-qa-export", "counts": counts}) == (None, None)
+    assert qa_counts({"counts": {"received": 3, "waiting": 0}}) == (3, 0)
+
+
 def test_the_figures_match_the_fixture(province, tmp_path):
     out = tmp_path / "out"
     result = run(province, out)
@@ -118,7 +127,9 @@ def test_the_figures_match_the_fixture(province, tmp_path):
     assert ("2025-02", 2) in tan_an.monthly
     # Its Q&A export: two answers, after 2 and 6 days.
     assert (tan_an.qa, tan_an.qa_answered, tan_an.qa_median_days) == (True, 2, 4.0)
-    assert not figures["29503"].qa and figures["29503"].qa_answered == 0
+    assert (tan_an.qa_received, tan_an.qa_waiting) == (5, 1)  # the export's counts: received, still waiting
+    assert "2 / 5 nhận, 1 đang chờ" in (out / PORTAL_DIR / "giam-sat/xa/29501/index.html").read_text(encoding="utf-8")
+    assert not figures["29503"].qa and figures["29503"].qa_answered == 0 and figures["29503"].qa_received is None
     # No commune here has every required section: "Giới thiệu" is missing everywhere, with its rule.
     assert all(any(s.code == "missing-section" and "Giới thiệu" in s.message and s.rule for s in f.sections)
                for f in result.figures if f.built)

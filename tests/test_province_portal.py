@@ -32,6 +32,8 @@ NOW = datetime(2025, 3, 1, 9, 0, tzinfo=VN_TZ)
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, object]:
     root = Path(shutil.copytree(FIXTURE, tmp_path_factory.mktemp("province") / "p"))
+    page = root / "communes/29501/content/tin-tuc/hop-dan.md"  # a link to a page the commune does not have
+    page.write_text(page.read_text(encoding="utf-8") + "\nXem [lịch họp](/thong-bao/lich-hop-khong-co/).\n", encoding="utf-8")
     out = root.parent / "out"
     result = build_province(ProvinceOptions(root, out, now=NOW, jobs=2))
     return out / PORTAL_DIR, result
@@ -82,6 +84,16 @@ def test_the_dashboard_sorts_by_every_column_without_javascript(built):
     assert pages == sorted(pages, reverse=True) and pages[0] == 3
     failed = html(portal, "giam-sat/index.html").xpath("//tbody/tr[th='Xã Long Điền']/td")[-1].text_content()
     assert "Dựng lỗi (1 lỗi)" in failed
+
+
+def test_broken_links_are_counted_per_commune_and_sortable(built):
+    portal, result = built
+    counts = {f.name: f.broken_links for f in result.figures}
+    assert counts["Xã Tân An"] == 1 and sum(counts.values()) == 1
+    first = html(portal, "giam-sat/lien-ket-hong/index.html").xpath("//section[@aria-labelledby='bang-giam-sat']//tbody/tr")[0]
+    assert first.xpath("string(th)") == "Xã Tân An" and first.xpath("string(td[5])") == "1"
+    rows = list(csv.DictReader(io.StringIO((portal / "giam-sat/so-lieu.csv").read_bytes().decode("utf-8-sig"))))
+    assert {r["name"]: r["broken_links"] for r in rows}["Xã Tân An"] == "1"
 
 
 def test_each_commune_has_a_page_with_its_findings_in_full_which_the_rows_only_count(built):

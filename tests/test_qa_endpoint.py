@@ -478,8 +478,10 @@ def test_ratings_are_anonymous_and_exported_as_totals(server, tmp_path, monkeypa
     assert form.status_code == 303 and form.headers["Location"] == f"{SITE_URL}/danh-gia/da-gui/"
     bad = requests.post(server.api() + "/ratings", json={"score": 9, "token": server.token()}, headers=ORIGIN, timeout=30)
     assert bad.status_code == 400 and "score" in bad.json()["error"]["fields"]
+    assert submit_json(server, question("đếm", token=server.token())).status_code == 201
     export = requests.get(server.api() + "/export", headers={"Authorization": f"Bearer {server.export_tokens[SITE_ID]}"}, timeout=30).json()
     assert export["ratings"] == {"count": 5, "average": 3.6, "scores": {"1": 1, "2": 0, "3": 1, "4": 1, "5": 2}}
+    assert export["counts"] == {"received": 1, "waiting": 1}  # counts only: the province's dashboard shows them
     assert "Cán bộ tận tình" not in json.dumps(export, ensure_ascii=False)
     monkeypatch.setenv("XAWEB_TEST_QA_TOKEN", server.export_tokens[SITE_ID])
     site = make_site(tmp_path / "site", server.url)

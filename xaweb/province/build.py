@@ -154,7 +154,7 @@ def build_commune(commune: Commune) -> tuple[CommuneOutcome, CommuneFigures]:
         replace_file(figures_path, dumps(figures).encode("utf-8"))
         return outcome, figures
     if result.prepared is not None:
-        figures = figures_of(result.prepared.site, commune.code, len(result.warnings), now)
+        figures = figures_of(result.prepared.site, commune.code, result.warnings, now, result.prepared.inputs.qa_export.data)
         replace_file(figures_path, dumps(figures).encode("utf-8"))
     else:
         assert stored is not None

@@ -11,10 +11,11 @@ import json
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Sequence
 
 from ..check.site import section_findings
 from ..content.model import Site
+from ..errors import Problem
 
 RECENT_DAYS = 30
 NEWS_PER_COMMUNE = 5
@@ -48,6 +49,7 @@ class CommuneFigures:
     recent_posts: int = 0  # pages dated in the last RECENT_DAYS days
     expired: int = 0  # announcements past their expiry (off every list, still at their address)
     warnings: int = 0
+    broken_links: int = 0  # links to pages, files or pictures the site does not have (build warnings)
     errors: int = 0
     sections: tuple[SectionFinding, ...] = ()
     news: tuple[NewsItem, ...] = ()
@@ -55,6 +57,8 @@ class CommuneFigures:
     qa: bool = False  # the commune takes questions on a Q&A endpoint
     qa_answered: int = 0  # answers published (the export the build reads holds only those)
     qa_median_days: float | None = None  # from question to answer, over those answers
+    qa_received: int | None = None  # questions the endpoint received, and those still waiting (its export's counts)
+    qa_waiting: int | None = None
 
     @property
     def missing(self) -> int:
@@ -72,7 +76,18 @@ class CommuneFigures:
                       "monthly": tuple(tuple(m) for m in data.get("monthly", ()))})
 
 
-def figures_of(site: Site, code: str, warnings: int, now: datetime) -> CommuneFigures:
+def qa_counts(export: object) -> tuple[int | None, int | None]:
+    """(received, waiting) from a Q&A export's `counts`, when they are there and make sense (it comes over the network)."""
+    counts = export.get("counts") if isinstance(export, dict) else None
+    if not isinstance(counts, dict):
+        return None, None
+    received, waiting = counts.get("received"), counts.get("waiting")
+    if type(received) is not int or type(waiting) is not int or not 0 <= waiting <= received:
+        return None, None
+    return received, waiting
+
+
+def figures_of(site: Site, code: str, warnings: Sequence[Problem], now: datetime, qa_export: object = None) -> CommuneFigures:
     config = site.config
     pages = [p for p in site.pages if not p.source.startswith("qa:")]
     dates = [p.lastmod for p in pages if p.lastmod]
@@ -85,11 +100,14 @@ def figures_of(site: Site, code: str, warnings: int, now: datetime) -> CommuneFi
             counts[key] += 1
     answers = [(p.date, _day(p.param.get("qa_asked"))) for p in site.pages if p.source.startswith("qa:") and p.date]
     waits = [(answered.date() - asked).days for answered, asked in answers if asked]
+    received, waiting = qa_counts(qa_export)
     return CommuneFigures(
         code=code, name=config.full_name, kind=config.kind, url=config.base_url, built=True, as_of=now.date().isoformat(),
         qa=bool(config.qa.endpoint), qa_answered=len(waits), qa_median_days=round(statistics.median(waits), 1) if waits else None,
+        qa_received=received, qa_waiting=waiting,
         pages=len(pages), last_update=max(dates).date().isoformat() if dates else "",
-        recent_posts=len(recent), expired=sum(p.expired for p in pages), warnings=warnings,
+        recent_posts=len(recent), expired=sum(p.expired for p in pages), warnings=len(warnings),
+        broken_links=sum(p.code == "broken-link" for p in warnings),
         sections=tuple(SectionFinding(f.code, f.level, f.message, f.rule) for f in section_findings(site, now)),
         news=tuple(NewsItem(p.title, config.absolute(p.url), p.date.isoformat() if p.date else "") for p in news[:NEWS_PER_COMMUNE]),
         monthly=tuple(counts.items()),

@@ -61,6 +61,7 @@ SORTS = (
     SortKey("cap-nhat", "Cập nhật gần nhất", lambda f: f.last_update or "0"),
     SortKey("bai-moi", "Bài trong 30 ngày", lambda f: f.recent_posts),
     SortKey("thieu", "Chuyên mục bắt buộc còn thiếu", lambda f: -f.missing),
+    SortKey("lien-ket-hong", "Liên kết hỏng", lambda f: -f.broken_links),
     SortKey("canh-bao", "Cảnh báo khi dựng", lambda f: -f.warnings),
     SortKey("hoi-dap", "Hỏi đáp đã trả lời", lambda f: -f.qa_answered),
 )
@@ -167,8 +168,9 @@ def render_portal(province: Province, shared: Shared, figures: list[CommuneFigur
 
 NAV = (("/", "Trang chủ"), ("/tin-moi/", "Tin mới các xã"), ("/tim-kiem/", "Tìm kiếm"), ("/giam-sat/", "Giám sát, đánh giá"))
 
-CSV_COLUMNS = ("code", "name", "kind", "url", "built", "pages", "last_update", "recent_posts", "expired", "warnings",
-               "errors", "missing_sections", "qa_answered", "qa_median_days")
+CSV_COLUMNS = ("code", "name", "kind", "url", "built", "pages", "last_update", "recent_posts", "expired", "warnings", "broken_links",
+               "errors", "missing_sections", "qa_answered", "qa_median_days",
+               "qa_received", "qa_waiting")
 
 
 def figures_csv(figures: list[CommuneFigures]) -> bytes:
@@ -178,8 +180,9 @@ def figures_csv(figures: list[CommuneFigures]) -> bytes:
     for f in figures:
         missing = "; ".join(s.message for s in f.sections if s.code in ("missing-section", "empty-section"))
         writer.writerow([f.code, f.name, f.kind, f.url, int(f.built), f.pages, f.last_update, f.recent_posts, f.expired,
-                         f.warnings, f.errors, missing, f.qa_answered if f.qa else "",
-                         "" if f.qa_median_days is None else f.qa_median_days])
+                         f.warnings, f.broken_links, f.errors, missing, f.qa_answered if f.qa else "",
+                         "" if f.qa_median_days is None else f.qa_median_days,
+                         "" if f.qa_received is None else f.qa_received, "" if f.qa_waiting is None else f.qa_waiting])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM: spreadsheets then read it as UTF-8
 
 

@@ -402,8 +402,9 @@ def summarize_ratings(scores: Iterable[int]) -> dict:
     return {"count": total, "average": average, "scores": counts}
 
 
-def export_document(site: Site, published: Iterable[Question], scores: Iterable[int]) -> dict:
-    """Published Q&A for `xaweb build`: public wording, answer, office, dates, topic; a name only with consent."""
+def export_document(site: Site, published: Iterable[Question], scores: Iterable[int], received: int = 0, waiting: int = 0) -> dict:
+    """Published Q&A for `xaweb build`: public wording, answer, office, dates, topic; a name only with consent;
+    and how many questions the site received and how many wait for an answer (counts only, for the province)."""
     items = []
     for q in sorted(published, key=lambda q: q.id or 0):
         item = {"id": q.id, "title": q.title, "question": q.public_question, "answer": q.answer, "office": q.office,
@@ -414,7 +415,7 @@ def export_document(site: Site, published: Iterable[Question], scores: Iterable[
             item["name"] = q.name
         items.append(item)
     return {"format": "xaweb-qa-export", "version": 1, "site": site.id, "retention_days": site.retention_days,
-            "questions": items, "ratings": summarize_ratings(scores)}
+            "questions": items, "ratings": summarize_ratings(scores), "counts": {"received": received, "waiting": waiting}}
 
 
 # --- rate limits --------------------------------------------------------------------

@@ -180,7 +180,8 @@ def purge_expired(store: Store, now: datetime) -> int:
 
 
 def export(store: Store, site: Site) -> dict:
-    return core.export_document(site, store.published(site.id), store.scores(site.id))
+    return core.export_document(site, store.published(site.id), store.scores(site.id), store.count_questions(site.id),
+                                store.waiting_counts().get(site.id, 0))
 
 
 def new_export_token(store: Store, site: Site) -> str:
