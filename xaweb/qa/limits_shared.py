@@ -25,6 +25,7 @@ class PostgresStore(Protocol):
 
     def transaction(self, write: bool = True) -> AbstractContextManager[Any]: ...
 
+
 class SharedLimiter(RateLimiter):
     def __init__(self, store: PostgresStore) -> None:
         super().__init__()
